@@ -1,0 +1,113 @@
+"""The command-line options every script shares, and `run(main)` for clean error messages.
+
+    parser = make_parser(__doc__, __file__, training=True, epochs=EPOCH_MAX, batch_size=50, lr=0.01)
+    parser.add_argument(...)            # the script's own options
+    args = parser.parse_args(argv)      # args.device is a torch.device, args.out_dir a Path
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from .device import get_device
+from .errors import UserError
+from .paths import default_out_dir, resolve_data_dir
+
+
+def positive_int(text):
+    """argparse type: an integer > 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f'must be a positive integer, not {value}')
+    return value
+
+
+def positive_float(text):
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 < value < float('inf'):
+        raise argparse.ArgumentTypeError(f'must be a positive number, not {text}')
+    return value
+
+
+def device_type(text):
+    """argparse type: a device name, checked against this machine (see `get_device`)."""
+    try:
+        return get_device(text)
+    except UserError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show '(default: ...)' in --help, except for options whose help already explains a None default."""
+
+    def _get_help_string(self, action):
+        if action.default is None:
+            return action.help
+        return super()._get_help_string(action)
+
+
+class TutorialParser(argparse.ArgumentParser):
+    """An ArgumentParser that reports a bad option in one line and fills in the default folders."""
+
+    def __init__(self, script_file, **kwargs):
+        super().__init__(**kwargs)
+        self.script_file = script_file
+
+    def error(self, message):
+        self.exit(2, f'{self.prog}: error: {message} (see --help)\n')
+
+    def parse_known_args(self, args=None, namespace=None):
+        args, extras = super().parse_known_args(args, namespace)
+        if getattr(args, 'out_dir', 'missing') is None:
+            args.out_dir = default_out_dir(self.script_file)
+        elif hasattr(args, 'out_dir'):
+            args.out_dir = Path(args.out_dir).expanduser().resolve()
+        if hasattr(args, 'data_dir'):
+            try:
+                args.data_dir = resolve_data_dir(args.data_dir)
+            except UserError as error:
+                self.error(str(error))
+        return args, extras
+
+
+def make_parser(description, script_file, training=False, epochs=None, batch_size=None, lr=None,
+                seed=777):
+    """Return a parser with the shared options; the defaults are the slide's constants.
+
+    Every script gets --device, --seed and --out-dir; training scripts (`training=True`)
+    also get --data-dir, --epochs, --batch-size and --lr with the given defaults.
+    """
+    parser = TutorialParser(script_file, prog=Path(script_file).name,
+                            description=(description or '').strip().splitlines()[0] if description else None,
+                            formatter_class=DefaultsFormatter)
+    parser.add_argument('--device', type=device_type, default='auto',
+                        help='device to compute on: auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps')
+    parser.add_argument('--seed', type=int, default=seed, help='random seed')
+    parser.add_argument('--out-dir', default=None,
+                        help=f'folder for figures and results (default: results/{Path(script_file).stem}/ '
+                             'in the repository)')
+    if training:
+        parser.add_argument('--data-dir', default=None,
+                            help='data folder (default: $DL_DATA_DIR, else data/ in the repository)')
+        parser.add_argument('--epochs', type=positive_int, default=epochs, help='number of epochs to train')
+        parser.add_argument('--batch-size', type=positive_int, default=batch_size, help='mini-batch size')
+        parser.add_argument('--lr', type=positive_float, default=lr, help='learning rate')
+    return parser
+
+
+def run(main):
+    """Run a script's `main()`: a `UserError` or Ctrl-C ends in one line on stderr, not a traceback."""
+    try:
+        main()
+    except UserError as error:
+        print(f'error: {error}', file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        print('interrupted: stopped before finishing (nothing half-written was left behind)', file=sys.stderr)
+        sys.exit(130)
