@@ -1,0 +1,231 @@
+"""Unit tests of the shared helpers in common/."""
+import json
+import random
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import common
+from common import cli, files, figures
+
+
+# Device
+def test_auto_device_is_the_best_available():
+    expected = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'
+    assert common.get_device('auto').type == expected
+    assert common.get_device('CPU') == torch.device('cpu')
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='this machine has CUDA')
+def test_cuda_without_cuda_is_a_clear_error():
+    with pytest.raises(common.UserError, match='CUDA is not available'):
+        common.get_device('cuda')
+
+
+@pytest.mark.parametrize('name', ['tpu', 'gpu', 'cuda:x', ''])
+def test_unknown_device_is_a_clear_error(name):
+    with pytest.raises(common.UserError, match='unknown device'):
+        common.get_device(name)
+
+
+# Seeding
+def test_same_seed_same_numbers():
+    def draw():
+        generator = common.set_seed(777)
+        return random.random(), np.random.rand(), torch.rand(3).tolist(), torch.randperm(10, generator=generator).tolist()
+    first, second = draw(), draw()
+    assert first == second
+    common.set_seed(778)
+    assert torch.rand(3).tolist() != first[2]
+
+
+# Paths and options
+def test_data_dir_from_option_then_environment_then_repository(tmp_path, monkeypatch):
+    assert common.resolve_data_dir() == common.REPO_ROOT / 'data'
+    monkeypatch.setenv('DL_DATA_DIR', str(tmp_path))
+    assert common.resolve_data_dir() == tmp_path
+    other = tmp_path / 'other'
+    other.mkdir()
+    assert common.resolve_data_dir(str(other)) == other
+    with pytest.raises(common.UserError, match="'.*missing' \\(from --data-dir\\) does not exist"):
+        common.resolve_data_dir(str(tmp_path / 'missing'))
+    monkeypatch.setenv('DL_DATA_DIR', str(tmp_path / 'gone'))
+    with pytest.raises(common.UserError, match='DL_DATA_DIR'):
+        common.resolve_data_dir()
+
+
+def make_training_parser():
+    return common.make_parser('A test script.\n\nMore text.', '/somewhere/03_nn_iris/iris_my_style.py',
+                              training=True, epochs=10000, batch_size=50, lr=0.01)
+
+
+def test_parser_defaults_are_the_given_constants():
+    args = make_training_parser().parse_args([])
+    assert (args.epochs, args.batch_size, args.lr, args.seed) == (10000, 50, 0.01, 777)
+    assert args.device == common.get_device('auto')
+    assert args.out_dir == common.REPO_ROOT / 'results' / 'iris_my_style'
+    assert args.data_dir == common.REPO_ROOT / 'data'
+
+
+def test_parser_resolves_given_folders(tmp_path):
+    args = make_training_parser().parse_args(['--out-dir', str(tmp_path / 'out'), '--data-dir', str(tmp_path),
+                                              '--device', 'cpu', '--seed', '1'])
+    assert args.out_dir == tmp_path / 'out' and args.data_dir == tmp_path
+    assert args.device == torch.device('cpu') and args.seed == 1
+
+
+def test_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        make_training_parser().parse_args(['--help'])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert 'A test script.' in text and 'More text' not in text
+    for default in ['(default: 10000)', '(default: 50)', '(default: 0.01)', '(default: 777)', '(default: auto)',
+                    'results/iris_my_style/']:
+        assert default in text
+
+
+@pytest.mark.parametrize('argv, message', [
+    (['--epochs', '0'], 'must be a positive integer, not 0'),
+    (['--epochs', 'ten'], "'ten' is not an integer"),
+    (['--batch-size', '-5'], 'must be a positive integer'),
+    (['--lr', '0'], 'must be a positive number'),
+    (['--lr', 'nan'], 'must be a positive number'),
+    (['--device', 'tpu'], 'unknown device'),
+    (['--data-dir', '/no/such/folder'], 'does not exist'),
+    (['--no-such-option'], 'unrecognized arguments'),
+])
+def test_bad_options_exit_2_with_one_line(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        make_training_parser().parse_args(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count('\n') == 1 and message in err and err.startswith('iris_my_style.py: error:')
+
+
+def test_run_turns_user_errors_and_ctrl_c_into_one_line(capsys):
+    def bad_input():
+        raise common.UserError('the file x.png does not exist')
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as exit_info:
+        common.run(bad_input)
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err == 'error: the file x.png does not exist\n'
+    with pytest.raises(SystemExit) as exit_info:
+        common.run(interrupted)
+    assert exit_info.value.code == 130
+    assert capsys.readouterr().err.startswith('interrupted')
+
+
+# Figures
+def test_save_figure_writes_a_png_and_prints_its_path(tmp_path, capsys):
+    assert not figures.has_display()  # conftest sets MPLBACKEND=Agg
+    fig = plt.figure()
+    plt.plot([1, 2, 3])
+    path = common.save_figure(fig, tmp_path / 'out', 'curve')
+    assert path == tmp_path / 'out' / 'curve.png'
+    assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert f'Figure saved: {path}' in capsys.readouterr().out
+    assert not plt.get_fignums()  # Closed, nothing left open
+
+
+# Files
+def test_checkpoint_round_trip_and_json(tmp_path):
+    model = nn.Linear(3, 2)
+    path = common.save_checkpoint({'model': model.state_dict(), 'hidden': 4}, tmp_path / 'sub' / 'm.pt')
+    loaded = common.load_checkpoint(path)
+    assert loaded['hidden'] == 4
+    assert torch.equal(loaded['model']['weight'], model.weight.detach())
+    json_path = common.save_json({'accuracy': 0.5}, tmp_path / 'metrics.json')
+    assert json.loads(json_path.read_text()) == {'accuracy': 0.5}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['metrics.json', 'sub']
+
+
+def test_interrupted_write_leaves_nothing_behind(tmp_path):
+    def write_then_stop(file):
+        file.write(b'half of a checkpoint')
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        files._write_atomically(tmp_path / 'model.pt', write_then_stop)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_old_file_survives_an_interrupted_overwrite(tmp_path):
+    path = common.save_json({'run': 1}, tmp_path / 'metrics.json')
+    with pytest.raises(KeyboardInterrupt):
+        files._write_atomically(path, lambda file: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert json.loads(path.read_text()) == {'run': 1}
+    assert [p.name for p in tmp_path.iterdir()] == ['metrics.json']
+
+
+def test_loading_a_missing_or_foreign_file_is_a_user_error(tmp_path):
+    with pytest.raises(common.UserError, match='does not exist'):
+        common.load_checkpoint(tmp_path / 'none.pt')
+    (tmp_path / 'notes.txt').write_text('not a checkpoint')
+    with pytest.raises(common.UserError, match='is not a model checkpoint'):
+        common.load_checkpoint(tmp_path / 'notes.txt')
+
+
+# train / evaluate / predict
+def toy_data(n=23, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 2, generator=generator)
+    y = (x[:, 0] > x[:, 1]).long()
+    return x, y
+
+
+def test_losses_are_true_per_sample_means():
+    x, y = toy_data()
+    model = nn.Linear(2, 2)
+    full_loss = F.cross_entropy(model(x), y).item()
+    full_accuracy = (model(x).argmax(dim=1) == y).float().mean().item()
+    batches = common.tensor_loader(x, y, batch_size=5)  # 5+5+5+5+3: uneven batches
+    loss, accuracy = common.evaluate(model, batches, F.cross_entropy)
+    assert loss == pytest.approx(full_loss, rel=1e-6)
+    assert accuracy == pytest.approx(full_accuracy)
+    frozen = torch.optim.SGD(model.parameters(), lr=0.0)  # Training without change: same mean loss
+    assert common.train(model, batches, F.cross_entropy, frozen) == pytest.approx(full_loss, rel=1e-6)
+
+
+def test_training_lowers_the_loss_and_predict_matches_argmax():
+    common.set_seed(777)
+    x, y = toy_data(n=200)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    batches = common.tensor_loader(x, y, batch_size=20, shuffle=True, generator=torch.Generator().manual_seed(1))
+    losses = [common.train(model, batches, F.cross_entropy, optimizer) for _ in range(30)]
+    assert losses[-1] < 0.5 * losses[0]
+    _, accuracy = common.evaluate(model, [(x, y)], F.cross_entropy)
+    assert accuracy > 0.9
+    predicted = common.predict(x, model)
+    assert torch.equal(predicted, model(x).argmax(dim=1))
+    assert not model.training  # predict and evaluate switch to eval mode
+
+
+def test_tensor_loader_shuffles_whole_batches_reproducibly():
+    x, y = toy_data(n=23)
+    index = torch.arange(23)
+
+    def epochs(seed):
+        loader = common.tensor_loader(x, index, batch_size=5, shuffle=True, generator=torch.Generator().manual_seed(seed))
+        return [list(loader) for _ in range(2)]
+
+    first, again = epochs(3), epochs(3)
+    for batches in first:  # Every sample once per epoch, in batches of 5, 5, 5, 5, 3
+        assert [len(i) for _, i in batches] == [5, 5, 5, 5, 3]
+        order = torch.cat([i for _, i in batches])
+        assert sorted(order.tolist()) == list(range(23))
+        assert all(torch.equal(x_batch, x[i]) for x_batch, i in batches)
+    orders = [torch.cat([i for _, i in batches]).tolist() for batches in first]
+    assert orders[0] != orders[1]  # A new order every epoch
+    assert orders == [torch.cat([i for _, i in batches]).tolist() for batches in again]  # Same seed, same order
+    in_order = [i.tolist() for _, i in common.tensor_loader(x, index, batch_size=10)]
+    assert in_order == [list(range(10)), list(range(10, 20)), [20, 21, 22]]
