@@ -5,6 +5,7 @@
     args = parser.parse_args(argv)      # args.device is a torch.device, args.out_dir a Path
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -63,6 +64,8 @@ class TutorialParser(argparse.ArgumentParser):
         self.exit(2, f'{self.prog}: error: {message} (see --help)\n')
 
     def parse_known_args(self, args=None, namespace=None):
+        if args is None and 'ipykernel' in sys.modules:
+            args = []  # Run as a notebook cell: sys.argv holds the kernel's options, not ours
         args, extras = super().parse_known_args(args, namespace)
         if getattr(args, 'out_dir', 'missing') is None:
             args.out_dir = default_out_dir(self.script_file)
@@ -111,3 +114,6 @@ def run(main):
     except KeyboardInterrupt:
         print('interrupted: stopped before finishing (nothing half-written was left behind)', file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # e.g. `python script.py | head -2` closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # As the Python docs advise
+        sys.exit(1)
