@@ -1,6 +1,8 @@
 """Unit tests of the shared helpers in common/."""
 import json
 import random
+import subprocess
+import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -229,3 +231,18 @@ def test_tensor_loader_shuffles_whole_batches_reproducibly():
     assert orders == [torch.cat([i for _, i in batches]).tolist() for batches in again]  # Same seed, same order
     in_order = [i.tolist() for _, i in common.tensor_loader(x, index, batch_size=10)]
     assert in_order == [list(range(10)), list(range(10, 20)), [20, 21, 22]]
+
+
+def test_notebook_cell_ignores_the_kernels_argv(monkeypatch):
+    monkeypatch.setattr('sys.argv', ['ipykernel_launcher.py', '-f', '/tmp/kernel.json'])
+    monkeypatch.setitem(sys.modules, 'ipykernel', object())
+    assert make_training_parser().parse_args().epochs == 10000
+
+
+def test_closed_pipe_ends_quietly(tmp_path):
+    script = tmp_path / 'many_lines.py'
+    script.write_text('from common import run\n\ndef main():\n    for i in range(100000):\n        print(i)\n\nrun(main)\n')
+    shell = f'{sys.executable} {script} | head -n 2'
+    result = subprocess.run(shell, shell=True, capture_output=True, text=True, cwd=tmp_path)
+    assert result.stdout == '0\n1\n'
+    assert result.stderr == ''
