@@ -1,0 +1,96 @@
+"""Benchmark: one epoch of the slide's name-by-name loop vs. our batched, packed loop (05_rnn_name2lang).
+
+Slide "Name2Lang Classification with a Character-level RNN (5/7)" trains the slide's model
+`nn.RNN(57, 128)` with one one-hot name per optimizer step. `rnn_name2lang.py` feeds many names per
+step as one PackedSequence. Both loops train the same model over the same training names for one
+epoch, side by side in one run; this prints the seconds of each and their ratio.
+
+    python benchmarks/rnn_batching.py --data-dir ../shared/data
+"""
+# %% Imports
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+from sklearn.model_selection import train_test_split
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / '05_rnn_name2lang'))
+import rnn_name2lang as name2lang  # noqa: E402  (the section's script: its model, data and batching)
+
+from common import make_parser, run, set_seed, train  # noqa: E402
+
+# %% Settings: the slide's model and optimizer
+HIDDEN_SIZE = 128   # The slide's nn.RNN(57, 128)
+LEARN_RATE = 0.01   # The slide's SGD learning rate
+
+
+# %% The slide's loop
+def train_one_by_one(model, data_train, loss_func, optimizer):
+    """The slide's loop: one one-hot name (sequence x 1 x 57) per optimizer step; return the mean loss."""
+    model.train()
+    train_loss = 0.
+    for x, y in data_train:
+        optimizer.zero_grad()
+        loss = loss_func(model(x), y)
+        loss.backward()
+        optimizer.step()
+        train_loss += loss.item()
+    return train_loss / len(data_train)
+
+
+# %% Main
+def main(argv=None):
+    parser = make_parser(__doc__, __file__, training=True, epochs=1, batch_size=name2lang.BATCH_SIZE, lr=LEARN_RATE)
+    args = parser.parse_args(argv)
+    generator = set_seed(args.seed)
+    dev = args.device
+    print(f'Device: {dev}')
+
+    # 1. The training names of rnn_name2lang.py (the same stratified 80/20 split)
+    data, targets, target_names, _ = name2lang.load_name_dataset(name2lang.find_name_files(args.data_dir))
+    idx_train, _ = train_test_split(np.arange(len(data)), test_size=name2lang.VALID_RATIO, random_state=args.seed,
+                                    stratify=targets)
+    names = [data[i] for i in idx_train]
+    labels = [targets[i] for i in idx_train]
+    print(f'Training names: {len(names)}, epochs: {args.epochs}, model: nn.RNN(57, {HIDDEN_SIZE}) + Linear')
+
+    def new_model():
+        torch.manual_seed(args.seed)
+        model = name2lang.MyRNN(len(name2lang.LETTER_DICT), len(target_names), rnn_type='rnn',
+                                hidden_size=HIDDEN_SIZE).to(dev)
+        return model, torch.optim.SGD(model.parameters(), lr=args.lr)
+
+    loss_func = nn.CrossEntropyLoss()
+
+    # 2. The slide's loop: its tensors are made once, before training, as on the slide
+    data_train = [(name2lang.text2onehot(name, dev), torch.tensor([label], device=dev))
+                  for name, label in zip(names, labels)]
+    model, optimizer = new_model()
+    start = time.time()
+    for _ in range(args.epochs):
+        random.shuffle(data_train)
+        loss_slide = train_one_by_one(model, data_train, loss_func, optimizer)
+    seconds_slide = (time.time() - start) / args.epochs
+    print(f'Slide loop   (1 name per step):     {seconds_slide:7.2f} sec/epoch, TrLoss={loss_slide:.4f}')
+
+    # 3. Our loop: batches of packed names through common.train
+    loader = name2lang.name_loader(names, labels, args.batch_size, shuffle=True, generator=generator)
+    model, optimizer = new_model()
+    start = time.time()
+    for _ in range(args.epochs):
+        loss_batched = train(model, loader, loss_func, optimizer)
+    seconds_batched = (time.time() - start) / args.epochs
+    print(f'Batched loop ({args.batch_size} names per step): {seconds_batched:7.2f} sec/epoch, '
+          f'TrLoss={loss_batched:.4f}')
+
+    ratio = seconds_slide / seconds_batched
+    print(f'Speed-up: {ratio:.1f}x')
+    return seconds_slide, seconds_batched, ratio
+
+
+if __name__ == '__main__':
+    run(main)
