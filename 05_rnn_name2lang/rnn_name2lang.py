@@ -33,8 +33,8 @@ from torch.nn.utils.rnn import pack_sequence
 from torch.utils.data import DataLoader
 from torchvision.datasets.utils import download_and_extract_archive
 
-from common.cli import positive_int
-from common import UserError, evaluate, make_parser, run, save_checkpoint, save_figure, save_json, set_seed, train
+from common import (UserError, evaluate, fraction, make_parser, non_negative_float, positive_int, run, save_checkpoint,
+                    save_figure, save_json, set_seed, train)
 
 # %% Hyperparameters (the slide's values in the comments where ours differ)
 EPOCH_MAX = 15                  # The slide: 20
@@ -260,13 +260,13 @@ def make_arg_parser():
                         help="recurrent unit (the slide: 'rnn')")
     parser.add_argument('--hidden', type=positive_int, default=HIDDEN_SIZE, help='hidden units (the slide: 128)')
     parser.add_argument('--layers', type=positive_int, default=NUM_LAYERS, help='stacked RNN layers')
-    parser.add_argument('--dropout', type=_fraction, default=DROPOUT,
+    parser.add_argument('--dropout', type=fraction, default=DROPOUT,
                         help='dropout between RNN layers (needs --layers 2 or more)')
     parser.add_argument('--bidirectional', action=argparse.BooleanOptionalAction, default=BIDIRECTIONAL,
                         help='read each name forward and backward (the slide: forward only)')
-    parser.add_argument('--class-weight', type=_non_negative_float, default=CLASS_WEIGHT,
+    parser.add_argument('--class-weight', type=non_negative_float, default=CLASS_WEIGHT,
                         help='weight the loss of each language by 1/(its names)^POWER: 0 none (the slide), 1 balanced')
-    parser.add_argument('--label-smoothing', type=_fraction, default=LABEL_SMOOTHING,
+    parser.add_argument('--label-smoothing', type=fraction, default=LABEL_SMOOTHING,
                         help='label smoothing of the cross-entropy loss (the slide: 0)')
     parser.add_argument('--valid-ratio', type=_open_fraction, default=VALID_RATIO,
                         help='fraction of the names held out for validation (stratified by language)')
@@ -274,36 +274,11 @@ def make_arg_parser():
     return parser
 
 
-def _number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not np.isfinite(value):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
-    return value
-
-
-def _fraction(text):
-    """argparse type: a number in [0, 1)."""
-    value = _number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f'must be at least 0 and less than 1, not {text}')
-    return value
-
-
 def _open_fraction(text):
     """argparse type: a number in (0, 1)."""
-    value = _number(text)
+    value = fraction(text)
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f'must be between 0 and 1, not {text}')
-    return value
-
-
-def _non_negative_float(text):
-    value = _number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f'must be 0 or more, not {text}')
     return value
 
 

@@ -14,13 +14,14 @@ from .errors import UserError
 from .device import get_device
 from .seed import set_seed
 from .paths import REPO_ROOT, resolve_data_dir, default_out_dir
-from .cli import make_parser, positive_float, positive_int, run
+from .cli import finite_float, fraction, make_parser, non_negative_float, positive_float, positive_int, run
 from .figures import save_figure
 from .training import train, evaluate, predict, tensor_loader
 from .files import save_checkpoint, load_checkpoint, save_json
 
 __all__ = [
     'UserError', 'get_device', 'set_seed', 'REPO_ROOT', 'resolve_data_dir', 'default_out_dir',
-    'make_parser', 'positive_int', 'positive_float', 'run', 'save_figure', 'train', 'evaluate', 'predict', 'tensor_loader',
+    'make_parser', 'positive_int', 'positive_float', 'non_negative_float', 'finite_float', 'fraction', 'run',
+    'save_figure', 'train', 'evaluate', 'predict', 'tensor_loader',
     'save_checkpoint', 'load_checkpoint', 'save_json',
 ]

@@ -5,6 +5,7 @@
     args = parser.parse_args(argv)      # args.device is a torch.device, args.out_dir a Path
 """
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -25,14 +26,38 @@ def positive_int(text):
     return value
 
 
-def positive_float(text):
-    """argparse type: a finite number > 0."""
+def finite_float(text):
+    """argparse type: any finite number (not nan or inf)."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not 0 < value < float('inf'):
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
+    return value
+
+
+def positive_float(text):
+    """argparse type: a finite number > 0."""
+    value = finite_float(text)
+    if value <= 0:
         raise argparse.ArgumentTypeError(f'must be a positive number, not {text}')
+    return value
+
+
+def non_negative_float(text):
+    """argparse type: a finite number >= 0."""
+    value = finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f'must be zero or more, not {text}')
+    return value
+
+
+def fraction(text):
+    """argparse type: a number from 0 up to (not including) 1, e.g. a dropout rate."""
+    value = finite_float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f'must be at least 0 and less than 1, not {text}')
     return value
 
 

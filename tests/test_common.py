@@ -1,4 +1,5 @@
 """Unit tests of the shared helpers in common/."""
+import argparse
 import json
 import random
 import subprocess
@@ -96,7 +97,7 @@ def test_help_shows_the_defaults(capsys):
     (['--epochs', 'ten'], "'ten' is not an integer"),
     (['--batch-size', '-5'], 'must be a positive integer'),
     (['--lr', '0'], 'must be a positive number'),
-    (['--lr', 'nan'], 'must be a positive number'),
+    (['--lr', 'nan'], "'nan' is not a finite number"),
     (['--device', 'tpu'], 'unknown device'),
     (['--data-dir', '/no/such/folder'], 'does not exist'),
     (['--no-such-option'], 'unrecognized arguments'),
@@ -246,3 +247,18 @@ def test_closed_pipe_ends_quietly(tmp_path):
     result = subprocess.run(shell, shell=True, capture_output=True, text=True, cwd=tmp_path)
     assert result.stdout == '0\n1\n'
     assert result.stderr == ''
+
+
+@pytest.mark.parametrize('type_func, good, bad', [
+    (common.positive_int, {'3': 3}, ['0', '-1', '2.5']),
+    (common.positive_float, {'0.5': 0.5, '1e-3': 1e-3}, ['0', '-2', 'inf', 'x']),
+    (common.non_negative_float, {'0': 0.0, '0.9': 0.9}, ['-0.1', 'nan']),
+    (common.fraction, {'0': 0.0, '0.4': 0.4}, ['1', '-0.1', '1.5']),
+    (common.finite_float, {'-3': -3.0}, ['inf', '-inf', 'nan', 'abc']),
+])
+def test_option_types(type_func, good, bad):
+    for text, value in good.items():
+        assert type_func(text) == value
+    for text in bad:
+        with pytest.raises(argparse.ArgumentTypeError):
+            type_func(text)
