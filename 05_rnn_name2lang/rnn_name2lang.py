@@ -282,20 +282,6 @@ def _open_fraction(text):
     return value
 
 
-class SchedulerStep:
-    """An optimizer whose every `step()` also steps the learning-rate schedule (one-cycle: once per batch)."""
-
-    def __init__(self, optimizer, scheduler):
-        self.optimizer, self.scheduler = optimizer, scheduler
-
-    def zero_grad(self):
-        self.optimizer.zero_grad()
-
-    def step(self):
-        self.optimizer.step()
-        self.scheduler.step()
-
-
 # %% Main: the slide's steps
 def main(argv=None):
     # 0. Preparation
@@ -328,8 +314,7 @@ def main(argv=None):
     # trains this small RNN well in a few epochs, with a fixed schedule (no epoch chosen on the validation data)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, epochs=args.epochs,
-                                                    steps_per_epoch=len(loader_train))
-    step_scheduler = SchedulerStep(optimizer, scheduler)
+                                                    steps_per_epoch=len(loader_train))  # Stepped every batch
 
     # 3.1. Train the model
     loss_list = []
@@ -337,7 +322,7 @@ def main(argv=None):
     start = time.time()
     for epoch in range(1, args.epochs + 1):
         train_start = time.time()
-        train_loss = train(model, loader_train, loss_func, step_scheduler, progress=True)
+        train_loss = train(model, loader_train, loss_func, optimizer, scheduler, progress=True)
         train_seconds += time.time() - train_start
         valid_loss, valid_accuracy = evaluate(model, loader_valid, loss_valid)
 

@@ -18,8 +18,12 @@ def _batches(batch_data, progress, desc):
     return tqdm(batch_data, desc=desc, leave=False, disable=None)
 
 
-def train(model, batch_data, loss_func, optimizer, progress=False):
-    """Train `model` for one epoch over `batch_data`; return the mean training loss per sample."""
+def train(model, batch_data, loss_func, optimizer, scheduler=None, progress=False):
+    """Train `model` for one epoch over `batch_data`; return the mean training loss per sample.
+
+    `scheduler`: a learning-rate schedule that changes every batch (e.g. OneCycleLR), stepped after
+    every `optimizer.step()`. A schedule per epoch (the slide's StepLR) is stepped by the epoch loop.
+    """
     model.train()  # Notify layers (e.g. Dropout, BatchNorm) that it's now training
     dev = next(model.parameters()).device
     train_loss, n_data = 0., 0
@@ -30,6 +34,8 @@ def train(model, batch_data, loss_func, optimizer, progress=False):
         loss = loss_func(output, y)  # The mean over this batch
         loss.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
 
         train_loss += loss.item() * len(y)
         n_data += len(y)

@@ -262,3 +262,12 @@ def test_option_types(type_func, good, bad):
     for text in bad:
         with pytest.raises(argparse.ArgumentTypeError):
             type_func(text)
+
+
+def test_train_steps_a_per_batch_scheduler_after_every_batch():
+    x, y = toy_data(n=23)
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=10)
+    common.train(model, common.tensor_loader(x, y, batch_size=5), F.cross_entropy, optimizer, scheduler)
+    assert scheduler.last_epoch == 5  # 5 batches: 5 steps of the schedule

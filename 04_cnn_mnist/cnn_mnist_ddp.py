@@ -1,0 +1,134 @@
+"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP).
+
+The slides list data parallelism among PyTorch's strengths; this is the same training as
+`cnn_mnist.py` (same model, data and options), spread over N processes:
+
+    torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py --epochs 2
+
+Each process trains on its own share of every epoch (DistributedSampler) and DDP averages the
+gradients, so all copies of the model stay identical. --batch-size is the total over all
+processes, as in cnn_mnist.py. Backend: gloo on CPU, nccl on CUDA (one GPU per process).
+Only rank 0 logs, evaluates and saves. Run without torchrun, it trains in one process.
+"""
+# %% Imports
+import os
+import time
+
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from cnn_mnist import (EVAL_BATCH_SIZE, SAVE_MODEL, MyCNN, autocast, load_mnist_tensors, make_cnn_parser,
+                       make_optimizer, make_scheduler, parse_cnn_args, use_bf16)
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import BatchSampler, DataLoader, DistributedSampler, TensorDataset
+
+from common import UserError, evaluate, run, save_checkpoint, save_json, set_seed, tensor_loader, train
+
+
+# %% Functions
+def setup_process_group(device):
+    """Join the process group torchrun set up (or a group of one); return (rank, world size, device)."""
+    os.environ.setdefault('MASTER_ADDR', '127.0.0.1')  # Without torchrun: a group of one process
+    os.environ.setdefault('MASTER_PORT', '29512')
+    os.environ.setdefault('RANK', '0')
+    os.environ.setdefault('WORLD_SIZE', '1')
+    os.environ.setdefault('LOCAL_RANK', '0')
+    local_rank = int(os.environ['LOCAL_RANK'])
+    if device.type == 'cuda':
+        device = torch.device('cuda', local_rank)  # One GPU per process
+        torch.cuda.set_device(device)
+        backend = 'nccl'
+    else:
+        if device.type != 'cpu':
+            print(f'DDP runs on CUDA or the CPU, not on {device}: using the CPU')
+        device = torch.device('cpu')
+        backend = 'gloo'
+    dist.init_process_group(backend)
+    return dist.get_rank(), dist.get_world_size(), device
+
+
+def distributed_loader(x, y, batch_size, seed):
+    """Batches of this process's share of (x, y), each taken with one index like `tensor_loader`.
+
+    DistributedSampler gives every process a different 1/world_size of the shuffled indices.
+    """
+    sampler = DistributedSampler(TensorDataset(x, y), shuffle=True, seed=seed)
+    batches = BatchSampler(sampler, batch_size, drop_last=False)
+    return DataLoader(TensorDataset(x, y), sampler=batches, batch_size=None), sampler
+
+
+# %% Main
+def main(argv=None):
+    args = parse_cnn_args(make_cnn_parser(__doc__, __file__), argv)
+
+    # 0. Preparation
+    rank, world_size, dev = setup_process_group(args.device)
+    try:
+        set_seed(args.seed)  # The same seed everywhere: every process starts with the same weights
+        bf16 = use_bf16(args.precision, dev)
+        per_process_batch = max(1, args.batch_size // world_size)
+        if rank == 0:
+            print(f'DDP: {world_size} process(es), backend {dist.get_backend()}, device {dev}, '
+                  f'batch {per_process_batch} per process ({"bf16" if bf16 else "fp32"})')
+
+        # 1. Load the MNIST dataset (rank 0 first: only it downloads missing files)
+        if rank == 0:
+            tensors = load_mnist_tensors(args.data_dir, args.train_size)
+        dist.barrier()
+        if rank != 0:
+            tensors = load_mnist_tensors(args.data_dir, args.train_size)
+        x_train, y_train, x_test, y_test, _, _ = tensors
+        loader_train, sampler = distributed_loader(x_train, y_train, per_process_batch, args.seed)
+        loader_valid = tensor_loader(x_test, y_test, batch_size=EVAL_BATCH_SIZE)
+
+        # 2. Instantiate a model, loss function, and optimizer
+        model = MyCNN(batch_norm=args.batch_norm, residual=args.residual).to(dev)
+        if args.channels_last:
+            model = model.to(memory_format=torch.channels_last)
+        ddp_model = DistributedDataParallel(model)  # Averages the gradients of all processes in backward()
+        loss_func = F.cross_entropy
+        optimizer = make_optimizer(ddp_model, args)
+        scheduler, per_batch = make_scheduler(optimizer, args, steps_per_epoch=len(loader_train))
+
+        # 3.1. Train the model
+        start = time.time()
+        loss_list = []
+        for epoch in range(1, args.epochs + 1):
+            sampler.set_epoch(epoch)  # A different shuffle in every epoch, the same in every process
+            with autocast(dev, bf16):
+                train_loss = train(ddp_model, loader_train, loss_func, optimizer, scheduler if per_batch else None,
+                                   progress=rank == 0)
+            if scheduler is not None and not per_batch:
+                scheduler.step()
+            # The mean training loss over all processes
+            loss_sum = torch.tensor([train_loss * len(sampler), len(sampler)], dtype=torch.float64, device=dev)
+            dist.all_reduce(loss_sum)
+            train_loss = (loss_sum[0] / loss_sum[1]).item()
+            if rank == 0:  # Only rank 0 evaluates and logs; the model is the same in every process
+                with autocast(dev, bf16):
+                    valid_loss, valid_accuracy = evaluate(model, loader_valid, loss_func)
+                loss_list.append([epoch, train_loss, valid_loss, valid_accuracy])
+                elapse = (time.time() - start) / 60
+                print(f'{epoch:>6} ({elapse:>6.2f} min), TrLoss={train_loss:.6f}, VaLoss={valid_loss:.6f}, '
+                      f'VaAcc={valid_accuracy:.3f}, lr=[{optimizer.param_groups[0]["lr"]:.3g}]')
+        train_seconds = time.time() - start
+
+        # 3.2. Save the trained model (rank 0 only), loadable by cnn_mnist_load.py
+        if rank == 0:
+            path = save_checkpoint({'model': model.state_dict(), 'options': model.options}, args.out_dir / SAVE_MODEL)
+            print(f'Model saved: {path}')
+            save_json({'accuracy': loss_list[-1][3], 'epochs': args.epochs, 'train_seconds': round(train_seconds, 2),
+                       'images_per_second': round(len(y_train) * args.epochs / train_seconds, 1),
+                       'device': str(dev), 'world_size': world_size, 'loss_history': loss_list},
+                      args.out_dir / 'metrics.json')
+        dist.barrier()  # Nobody leaves before rank 0 has saved
+    except RuntimeError as error:
+        if 'Connection' in str(error) or 'timed out' in str(error):
+            raise UserError(f'another process of the group failed ({str(error).splitlines()[0]})') from None
+        raise
+    finally:
+        dist.destroy_process_group()
+
+
+if __name__ == '__main__':
+    run(main)

@@ -1,0 +1,68 @@
+"""The output size of a convolution (slide "Convolution": 1D discrete convolution, the size of output vectors).
+
+    output_size = floor((input_size + 2 * padding - (dilation * (kernel_size - 1) + 1)) / stride + 1)
+
+The formula is checked against `nn.Conv1d` and `nn.Conv2d` over a grid of input size, kernel
+size, padding, stride and dilation.
+"""
+# %% Imports
+import itertools
+
+import torch
+import torch.nn as nn
+
+from common import make_parser, run
+
+# %% Constants
+INPUT_SIZES = [5, 6, 7, 10, 28]
+KERNEL_SIZES = [1, 2, 3, 5]
+PADDINGS = [0, 1, 2]
+STRIDES = [1, 2, 3]
+DILATIONS = [1, 2, 3]
+
+
+# %% Functions
+def conv_output_size(input_size, kernel_size, padding=0, stride=1, dilation=1):
+    """The slide's formula for the output length of a convolution along one dimension."""
+    return (input_size + 2 * padding - (dilation * (kernel_size - 1) + 1)) // stride + 1
+
+
+def check_grid():
+    """Compare the formula with nn.Conv1d and nn.Conv2d; return (number of cases, list of mismatches)."""
+    n_cases, mismatches = 0, []
+    with torch.no_grad():  # Only shapes matter here
+        for n, k, p, s, d in itertools.product(INPUT_SIZES, KERNEL_SIZES, PADDINGS, STRIDES, DILATIONS):
+            expected = conv_output_size(n, k, p, s, d)
+            if expected <= 0:
+                continue  # The kernel does not fit: PyTorch raises an error, as it should
+            conv1 = nn.Conv1d(1, 1, kernel_size=k, padding=p, stride=s, dilation=d)
+            conv2 = nn.Conv2d(1, 1, kernel_size=k, padding=p, stride=s, dilation=d)
+            out1 = conv1(torch.zeros(1, 1, n)).shape[-1]
+            height, width = conv2(torch.zeros(1, 1, n, n + 3)).shape[-2:]
+            expected_w = conv_output_size(n + 3, k, p, s, d)
+            n_cases += 1
+            if (out1, height, width) != (expected, expected, expected_w):
+                mismatches.append((n, k, p, s, d, expected, out1, height, width))
+    return n_cases, mismatches
+
+
+# %% Main
+def main(argv=None):
+    parser = make_parser(__doc__, __file__)
+    parser.parse_args(argv)
+
+    # The slide's examples: an input of size 7
+    print(conv_output_size(7, kernel_size=3, padding=0, stride=1))              # 5
+    print(conv_output_size(7, kernel_size=3, padding=1, stride=1))              # 7
+    print(conv_output_size(7, kernel_size=3, padding=0, stride=3))              # 2
+    print(conv_output_size(7, kernel_size=3, padding=0, stride=1, dilation=2))  # 3
+
+    n_cases, mismatches = check_grid()
+    for case in mismatches:
+        print('Mismatch (n, k, p, s, d, formula, Conv1d, Conv2d h, Conv2d w):', case)
+    print(f'The formula matches nn.Conv1d and nn.Conv2d in {n_cases - len(mismatches)} of {n_cases} cases')
+    return n_cases, mismatches
+
+
+if __name__ == '__main__':
+    run(main)
