@@ -65,7 +65,7 @@ def main(argv=None):
     # Note) The slide writes `data_train.data[0,:,:,:]`, but `data` has three dimensions
     print(data_train.data[0])               # tensor([[0, 0, ...], ..., [..., 166, 255, 247, ...], ...])
     fig, ax = plt.subplots()
-    ax.imshow(data_train.data[0], cmap='gray')
+    ax.imshow(data_train.data[0].numpy(), cmap='gray')
     ax.set_title(f'data_train.data[0] (label: {data_train.targets[0].item()})')
     save_figure(fig, args.out_dir, 'mnist_first_image')
     print(data_train.targets[0])            # tensor(5)
