@@ -70,10 +70,10 @@ def device_type(text):
 
 
 class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Show '(default: ...)' in --help, except for options whose help already explains a None default."""
+    """Show '(default: ...)' in --help, unless the help already says it or the default is None."""
 
     def _get_help_string(self, action):
-        if action.default is None:
+        if action.default is None or '(default' in (action.help or ''):
             return action.help
         return super()._get_help_string(action)
 

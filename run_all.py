@@ -1,0 +1,102 @@
+"""A guided tour: run every script of the tutorial in slide order, headless, and print a table.
+
+    python run_all.py                 # quick settings (a few minutes on a laptop CPU)
+    python run_all.py --full          # the scripts' real settings (the slides' runs)
+    python run_all.py 03_nn_iris      # only the scripts whose path contains one of these words
+
+Teachers: run it on a lab machine before class. It exits with code 1 if any script fails.
+Figures go to results/run_all/<script>/ (quick) or each script's own results/<script>/ (--full);
+each script's full output is kept in results/run_all/logs/<script>.log.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent
+QUICK_OUT = REPO_ROOT / 'results' / 'run_all'
+DDP = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2']
+
+# (script, options for a quick run, options for --full); `{out}` is the quick run's output folder
+# of the script named before the colon, e.g. {out:cnn_mnist}.
+SCRIPTS = [
+    ('01_tensors/create_tensor.py', [], []),
+    ('01_tensors/reshape_tensor.py', [], []),
+    ('01_tensors/line_fitting.py', [], []),
+    ('01_tensors/cpu_vs_gpu.py', ['--n', '1000'], []),
+    ('02_autograd/autograd.py', [], []),
+    ('02_autograd/autograd_analysis.py', [], []),
+    ('02_autograd/grad_descent.py', [], []),
+    ('02_autograd/grad_descent_optim.py', [], []),
+    ('03_nn_iris/activation_funcs.py', [], []),
+    ('03_nn_iris/vanishing_grad.py', [], []),
+    ('03_nn_iris/iris_classification.py', ['--epochs', '1000'], []),
+    ('03_nn_iris/iris_my_style.py', ['--epochs', '1000'], []),
+    ('04_cnn_mnist/conv_output_size.py', [], []),
+    ('04_cnn_mnist/mnist_dataset.py', [], []),
+    ('04_cnn_mnist/cnn_mnist.py', ['--epochs', '1', '--train-size', '5000'], []),
+    ('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt'], []),
+    ('04_cnn_mnist/lr_schedulers.py', [], []),
+    ('04_cnn_mnist/cnn_class_styles.py', [], []),
+    ('04_cnn_mnist/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000'], []),
+    ('05_rnn_name2lang/rnn_name2lang.py', ['--epochs', '2'], []),
+    ('05_rnn_name2lang/rnn_name2lang_load.py', ['--model', '{out:rnn_name2lang}/rnn_name2lang.pt', 'Choi', 'Tanaka'],
+     ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']),
+]
+
+
+def build_command(script, options, full):
+    """The command line that runs `script` (through torchrun for the DDP script)."""
+    launcher = DDP if script.endswith('_ddp.py') else [sys.executable]
+    if not full:
+        options = [option.replace('{out:', str(QUICK_OUT) + '/').replace('}', '') for option in options]
+        options = options + ['--out-dir', str(QUICK_OUT / Path(script).stem)]
+    return launcher + [str(REPO_ROOT / script)] + options
+
+
+def run_script(script, options, full, log_dir):
+    """Run one script headless; return (status, seconds, number of figures written, last error line)."""
+    command = build_command(script, options, full)
+    out_dir = QUICK_OUT / Path(script).stem if not full else REPO_ROOT / 'results' / Path(script).stem
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1')
+    start = time.time()
+    with open(log_dir / f'{Path(script).stem}.log', 'w') as log:
+        result = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+    seconds = time.time() - start
+    figures = [p for p in out_dir.glob('*.png') if p.stat().st_mtime >= start - 1] if out_dir.is_dir() else []
+    last_line = ''
+    if result.returncode != 0:
+        lines = (log_dir / f'{Path(script).stem}.log').read_text().strip().splitlines()
+        last_line = lines[-1] if lines else f'exit code {result.returncode}'
+    return ('ok' if result.returncode == 0 else 'FAILED'), seconds, len(figures), last_line
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description='Run every script of the tutorial in slide order, headless.')
+    parser.add_argument('only', nargs='*', help='run only the scripts whose path contains one of these words')
+    parser.add_argument('--full', action='store_true', help="use the scripts' real settings, not quick ones")
+    args = parser.parse_args(argv)
+
+    selected = [entry for entry in SCRIPTS if not args.only or any(word in entry[0] for word in args.only)]
+    if not selected:
+        parser.error(f'no script matches {args.only}')
+    log_dir = QUICK_OUT / 'logs'
+    log_dir.mkdir(parents=True, exist_ok=True)
+
+    print(f'{"script":<42} {"status":<7} {"seconds":>8} {"figures":>8}')
+    n_failed, total = 0, time.time()
+    for script, quick, full in selected:
+        status, seconds, n_figures, last_line = run_script(script, full if args.full else quick, args.full, log_dir)
+        print(f'{script:<42} {status:<7} {seconds:>8.1f} {n_figures:>8}', flush=True)
+        if last_line:
+            print(f'    {last_line}  (log: {log_dir / Path(script).stem}.log)')
+            n_failed += 1
+    print(f'{len(selected) - n_failed} passed, {n_failed} failed in {time.time() - total:.0f} seconds')
+    return 1 if n_failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
