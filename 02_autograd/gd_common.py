@@ -86,3 +86,8 @@ def report_result(i, xp, x):
         print(f'Converged after {i + 1} iterations: x = {x:.3f}, f(x) = {f(x):.3f}')
     else:
         print(f'Not converged after {i + 1} iterations: x = {x:.3f} (try a larger --max-iter or --lr)')
+
+
+if __name__ == '__main__':
+    print('gd_common.py holds what the two gradient descent scripts share; run one of them instead:')
+    print('  python 02_autograd/grad_descent.py  or  python 02_autograd/grad_descent_optim.py')
