@@ -1,4 +1,5 @@
 """The guided tour: run_all.py runs scripts in slide order and reports each in a table."""
+import pytest
 from conftest import REPO_ROOT, load_script
 
 
@@ -14,29 +15,39 @@ def test_tour_prints_a_table_and_fails_when_a_script_fails(tmp_path, monkeypatch
     run_all = load_script('run_all.py')
     monkeypatch.setattr(run_all, 'QUICK_OUT', tmp_path)
     monkeypatch.setattr(run_all, 'SCRIPTS', [
-        ('01_tensors/line_fitting.py', [], []),
         ('02_autograd/grad_descent.py', ['--max-iter', '3'], []),
         ('01_tensors/cpu_vs_gpu.py', ['--n', '0'], []),  # Nonsense: exits 2
     ])
     assert run_all.main([]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ['script', 'status', 'seconds', 'figures']
-    assert lines[1].split()[:2] == ['01_tensors/line_fitting.py', 'ok'] and lines[1].split()[3] == '0'
-    assert lines[2].split()[:2] == ['02_autograd/grad_descent.py', 'ok'] and lines[2].split()[3] == '1'
-    assert lines[3].split()[:2] == ['01_tensors/cpu_vs_gpu.py', 'FAILED']
-    assert 'must be a positive integer' in lines[4]
-    assert lines[-1].startswith('2 passed, 1 failed in')
+    assert lines[1].split()[:2] == ['02_autograd/grad_descent.py', 'ok'] and lines[1].split()[3] == '1'
+    assert lines[2].split()[:2] == ['01_tensors/cpu_vs_gpu.py', 'FAILED']
+    assert 'must be a positive integer' in lines[3]
+    assert lines[-1].startswith('1 passed, 1 failed in')
     assert (tmp_path / 'grad_descent' / 'grad_descent.png').is_file()
-    assert (tmp_path / 'logs' / 'line_fitting.log').read_text().count('-0.6667') == 1
+    assert 'Iter: 2, x = ' in (tmp_path / 'logs' / 'grad_descent.log').read_text()
 
 
-def test_tour_selects_scripts_by_name(tmp_path, monkeypatch, capsys):
+def test_tour_selects_scripts_by_name_in_slide_order(tmp_path, monkeypatch, capsys):
     run_all = load_script('run_all.py')
     monkeypatch.setattr(run_all, 'QUICK_OUT', tmp_path)
-    assert run_all.main(['line_fitting', 'autograd_analysis']) == 0
-    out = capsys.readouterr().out
-    assert '01_tensors/line_fitting.py' in out and '02_autograd/autograd_analysis.py' in out
-    assert 'create_tensor' not in out and out.splitlines()[-1].startswith('2 passed, 0 failed')
+    ran = []
+    monkeypatch.setattr(run_all, 'run_script', lambda script, *_: ran.append(script) or ('ok', 0.1, 0, ''))
+    assert run_all.main(['autograd_analysis', 'line_fitting']) == 0
+    assert ran == ['01_tensors/line_fitting.py', '02_autograd/autograd_analysis.py']
+    assert capsys.readouterr().out.splitlines()[-1].startswith('2 passed, 0 failed')
+    with pytest.raises(SystemExit):
+        run_all.main(['no_such_script'])
+
+
+def test_quick_commands_point_to_the_quick_output_folders():
+    run_all = load_script('run_all.py')
+    command = run_all.build_command('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt'], False)
+    assert command[-4:] == ['--model', str(run_all.QUICK_OUT / 'cnn_mnist' / 'cnn_mnist.pt'),
+                            '--out-dir', str(run_all.QUICK_OUT / 'cnn_mnist_load')]
+    ddp = run_all.build_command('04_cnn_mnist/cnn_mnist_ddp.py', [], True)
+    assert ddp[1:3] == ['-m', 'torch.distributed.run'] and ddp[-1].endswith('cnn_mnist_ddp.py')
 
 
 def test_whole_tour_passes_on_real_data(real_data_dir, tmp_path, monkeypatch, capsys):
