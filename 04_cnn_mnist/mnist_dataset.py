@@ -37,6 +37,9 @@ def load_mnist(data_dir, train=True, transform=None):
         try:
             torchvision.datasets.MNIST(data_dir, train=train, download=True)
         except Exception:  # No network, a mirror down, a disk full: say what to put where
+            for folder in (raw_folder, raw_folder.parent):  # Leave no empty folders behind
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
             raise UserError(f'MNIST could not be downloaded: put the four files {", ".join(MNIST_FILES)} '
                             f'(uncompressed) into {raw_folder}') from None
     try:

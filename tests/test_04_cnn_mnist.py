@@ -103,6 +103,7 @@ def test_mnist_missing_offline_is_one_clear_line(tmp_path, capsys, monkeypatch):
     for name in module.MNIST_FILES:
         assert name in err
     assert str(tmp_path / 'MNIST' / 'raw') in err
+    assert not (tmp_path / 'MNIST').exists()  # No empty folders left behind
 
 
 def test_corrupt_mnist_is_one_clear_line(fake_data, tmp_path, capsys):
