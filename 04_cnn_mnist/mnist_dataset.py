@@ -51,9 +51,7 @@ def load_mnist(data_dir, train=True, transform=None):
 
 # %% Main
 def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    parser.add_argument('--data-dir', default=None,
-                        help='data folder (default: $DL_DATA_DIR, else data/ in the repository)')
+    parser = make_parser(__doc__, __file__, data=True)
     args = parser.parse_args(argv)
 
     # Load the MNIST dataset

@@ -49,8 +49,7 @@ def endless(loader):
 
 
 def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    parser.add_argument('--data-dir', default=None, help='data folder (default: $DL_DATA_DIR, else data/)')
+    parser = make_parser(__doc__, __file__, data=True)
     parser.add_argument('--images', type=positive_int, default=6000, help='images per round and pipeline')
     parser.add_argument('--rounds', type=positive_int, default=3, help='alternating rounds')
     args = parser.parse_args(argv)

@@ -105,11 +105,12 @@ class TutorialParser(argparse.ArgumentParser):
 
 
 def make_parser(description, script_file, training=False, epochs=None, batch_size=None, lr=None,
-                seed=777):
+                seed=777, data=False):
     """Return a parser with the shared options; the defaults are the slide's constants.
 
     Every script gets --device, --seed and --out-dir; training scripts (`training=True`)
-    also get --data-dir, --epochs, --batch-size and --lr with the given defaults.
+    also get --data-dir, --epochs, --batch-size and --lr with the given defaults, and scripts that
+    only read data (`data=True`) get --data-dir.
     """
     parser = TutorialParser(script_file, prog=Path(script_file).name,
                             description=(description or '').strip().splitlines()[0] if description else None,
@@ -120,9 +121,10 @@ def make_parser(description, script_file, training=False, epochs=None, batch_siz
     parser.add_argument('--out-dir', default=None,
                         help=f'folder for figures and results (default: results/{Path(script_file).stem}/ '
                              'in the repository)')
-    if training:
+    if training or data:
         parser.add_argument('--data-dir', default=None,
                             help='data folder (default: $DL_DATA_DIR, else data/ in the repository)')
+    if training:
         parser.add_argument('--epochs', type=positive_int, default=epochs, help='number of epochs to train')
         parser.add_argument('--batch-size', type=positive_int, default=batch_size, help='mini-batch size')
         parser.add_argument('--lr', type=positive_float, default=lr, help='learning rate')

@@ -271,3 +271,10 @@ def test_train_steps_a_per_batch_scheduler_after_every_batch():
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=10)
     common.train(model, common.tensor_loader(x, y, batch_size=5), F.cross_entropy, optimizer, scheduler)
     assert scheduler.last_epoch == 5  # 5 batches: 5 steps of the schedule
+
+
+def test_data_only_parser_has_a_data_dir_but_no_training_options(tmp_path):
+    parser = common.make_parser('Reads data.', '/x/04_cnn_mnist/mnist_dataset.py', data=True)
+    args = parser.parse_args(['--data-dir', str(tmp_path)])
+    assert args.data_dir == tmp_path and not hasattr(args, 'epochs')
+    assert not hasattr(common.make_parser('No data.', '/x/a.py').parse_args([]), 'data_dir')
