@@ -27,8 +27,8 @@ import torchvision.transforms.functional as TF
 from mnist_dataset import load_mnist
 from sklearn.metrics import ConfusionMatrixDisplay
 
-from common import (REPO_ROOT, UserError, evaluate, load_checkpoint, make_parser, non_negative_float, run,
-                    save_checkpoint, save_figure, save_json, set_seed, tensor_loader, train)
+from common import (REPO_ROOT, UserError, evaluate, load_checkpoint, make_parser, non_negative_float,
+                    plot_loss_curves, run, save_checkpoint, save_figure, save_json, set_seed, tensor_loader, train)
 from common import predict as predict_batch  # The classes of a batch of tensors (slide "Iris ... (2/5)")
 
 # %% Hyperparameters
@@ -389,17 +389,7 @@ def main(argv=None):
     print(f'Model saved: {model_path}')
 
     # 4.1. Visualize the loss curves
-    fig, ax = plt.subplots()
-    ax.set_title(f'Training and Validation Losses (time: {elapse:.2f} [min] @ {dev})')
-    loss_array = np.array(loss_list)
-    ax.plot(loss_array[:, 0], loss_array[:, 1], label='Training Loss')
-    ax.plot(loss_array[:, 0], loss_array[:, 2], label='Validation Loss')
-    ax.set_xlabel('Epochs')
-    ax.set_ylabel('Loss values')
-    if len(loss_array) > 1:
-        ax.set_xlim(loss_array[0, 0], loss_array[-1, 0])
-    ax.grid()
-    ax.legend()
+    fig = plot_loss_curves(loss_list, f'Training and Validation Losses (time: {elapse:.2f} [min] @ {dev})')
     save_figure(fig, args.out_dir, 'cnn_mnist_loss')
 
     # 4.2. Visualize the confusion matrix (the 10,000 test images in batches, not one by one)

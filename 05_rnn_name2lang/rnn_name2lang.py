@@ -33,8 +33,8 @@ from torch.nn.utils.rnn import pack_sequence
 from torch.utils.data import DataLoader
 from torchvision.datasets.utils import download_and_extract_archive
 
-from common import (UserError, evaluate, fraction, make_parser, non_negative_float, positive_int, run, save_checkpoint,
-                    save_figure, save_json, set_seed, train)
+from common import (UserError, evaluate, fraction, make_parser, non_negative_float, plot_loss_curves, positive_int,
+                    run, save_checkpoint, save_figure, save_json, set_seed, train)
 
 # %% Hyperparameters (the slide's values in the comments where ours differ)
 EPOCH_MAX = 15                  # The slide: 20
@@ -225,21 +225,6 @@ def class_weights(targets, n_classes, power):
     return torch.tensor(weights, dtype=torch.float32)
 
 
-def plot_loss_curves(loss_list, elapse, device):
-    """The slide's loss curves, training and validation, per epoch."""
-    fig = plt.figure()
-    loss_array = np.array(loss_list)
-    plt.title(f'Training and Validation Losses (time: {elapse:.1f} [sec] @ {device})')
-    plt.plot(loss_array[:, 0], loss_array[:, 1], label='Training loss')
-    plt.plot(loss_array[:, 0], loss_array[:, 2], label='Validation loss')
-    plt.xlabel('Epochs')
-    plt.ylabel('Loss values')
-    plt.xlim(loss_array[0, 0], max(loss_array[-1, 0], loss_array[0, 0] + 1))
-    plt.grid()
-    plt.legend()
-    return fig
-
-
 def plot_confusion_matrix(targets, predicts, target_names):
     """The normalized confusion matrix with the language names on both axes.
 
@@ -346,7 +331,8 @@ def main(argv=None):
     print(f'Model saved: {model_path}')
 
     # 4.1. Visualize the loss curves
-    save_figure(plot_loss_curves(loss_list, elapse, dev), args.out_dir, 'rnn_name2lang_loss')
+    fig = plot_loss_curves(loss_list, f'Training and Validation Losses (time: {elapse:.1f} [sec] @ {dev})')
+    save_figure(fig, args.out_dir, 'rnn_name2lang_loss')
 
     # 4.2. Visualize the confusion matrix (of the validation names, which the model has never seen)
     predicts = predict_logits(model, loader_valid).argmax(dim=1).numpy()

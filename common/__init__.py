@@ -6,7 +6,8 @@ Every section (01_tensors ... 05_rnn_name2lang) imports what it needs from here:
 - device:    `get_device('auto')` picks cuda, then mps, then cpu
 - seed:      `set_seed(777)` seeds random, NumPy and PyTorch
 - paths:     the repository root, the data folder and the output folder
-- figures:   `save_figure(fig, out_dir, name)` saves a PNG and shows it when there is a display
+- figures:   `save_figure(fig, out_dir, name)` saves a PNG and shows it when there is a display;
+             `plot_loss_curves(loss_list, title)`
 - training:  `train`, `evaluate`, `predict` and `tensor_loader` (slide "Iris Flower Classification - My Style (2/5)")
 - files:     atomic writes of checkpoints and JSON, safe checkpoint loading
 """
@@ -15,13 +16,13 @@ from .device import get_device
 from .seed import set_seed
 from .paths import REPO_ROOT, resolve_data_dir, default_out_dir
 from .cli import finite_float, fraction, make_parser, non_negative_float, positive_float, positive_int, run
-from .figures import save_figure
+from .figures import plot_loss_curves, save_figure
 from .training import train, evaluate, predict, tensor_loader
 from .files import save_checkpoint, load_checkpoint, save_json
 
 __all__ = [
     'UserError', 'get_device', 'set_seed', 'REPO_ROOT', 'resolve_data_dir', 'default_out_dir',
     'make_parser', 'positive_int', 'positive_float', 'non_negative_float', 'finite_float', 'fraction', 'run',
-    'save_figure', 'train', 'evaluate', 'predict', 'tensor_loader',
+    'save_figure', 'plot_loss_curves', 'train', 'evaluate', 'predict', 'tensor_loader',
     'save_checkpoint', 'load_checkpoint', 'save_json',
 ]

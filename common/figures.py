@@ -1,6 +1,7 @@
 """Figures that never block: always saved as PNG, shown only when there is a display."""
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 
 # Backends that draw into files, not windows (no display: a server, CI, tests)
 NON_INTERACTIVE_BACKENDS = {'agg', 'cairo', 'pdf', 'pgf', 'ps', 'svg', 'template'}
@@ -25,3 +26,23 @@ def save_figure(fig, out_dir, name, show=True):
         plt.show()
     plt.close(fig)
     return path
+
+
+def plot_loss_curves(loss_list, title):
+    """Step 4.1 of the MNIST and Name2Lang slides: training and validation loss per epoch.
+
+    `loss_list` holds `[epoch, train_loss, valid_loss, ...]` rows, as the slides' loops record them.
+    Returns the figure (save it with `save_figure`).
+    """
+    loss_array = np.array(loss_list)
+    fig, ax = plt.subplots()
+    ax.set_title(title)
+    ax.plot(loss_array[:, 0], loss_array[:, 1], label='Training loss')
+    ax.plot(loss_array[:, 0], loss_array[:, 2], label='Validation loss')
+    ax.set_xlabel('Epochs')
+    ax.set_ylabel('Loss values')
+    if len(loss_array) > 1:
+        ax.set_xlim(loss_array[0, 0], loss_array[-1, 0])
+    ax.grid()
+    ax.legend()
+    return fig

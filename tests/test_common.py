@@ -278,3 +278,12 @@ def test_data_only_parser_has_a_data_dir_but_no_training_options(tmp_path):
     args = parser.parse_args(['--data-dir', str(tmp_path)])
     assert args.data_dir == tmp_path and not hasattr(args, 'epochs')
     assert not hasattr(common.make_parser('No data.', '/x/a.py').parse_args([]), 'data_dir')
+
+
+def test_plot_loss_curves_draws_both_curves():
+    fig = common.plot_loss_curves([[1, 0.9, 1.0, 0.5], [2, 0.5, 0.7, 0.8], [3, 0.3, 0.6, 0.9]], 'Losses')
+    ax = fig.axes[0]
+    assert ax.get_title() == 'Losses' and ax.get_xlim() == (1.0, 3.0)
+    assert [line.get_label() for line in ax.lines] == ['Training loss', 'Validation loss']
+    assert list(ax.lines[1].get_ydata()) == [1.0, 0.7, 0.6]
+    plt.close(fig)
