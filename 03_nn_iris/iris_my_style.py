@@ -63,11 +63,11 @@ def shuffled_batches(x, y, batch_size, generator=None):
     The slide's `DataLoader(TensorDataset(x, y), batch_size=50, shuffle=True)` builds every batch
     sample by sample: 50 calls of `dataset[i]` (each indexes x and y once), then it stacks the 50
     small tensors again (collation). On a CPU that bookkeeping costs about as much as the training
-    step itself. Here one random permutation is cut into index chunks, and `x[indices]` takes a whole
-    batch in one operation. `train()` accepts any iterable of (x, y) batches, so it does not notice.
+    step itself. Here `x[order]` shuffles the whole set in one operation, and `split` cuts it into
+    batches without copying. `train()` accepts any iterable of (x, y) batches, so it does not notice.
     """
     order = torch.randperm(len(x), generator=generator).to(x.device)
-    return [(x[indices], y[indices]) for indices in order.split(batch_size)]
+    return list(zip(x[order].split(batch_size), y[order].split(batch_size)))
 
 
 def plot_loss_curves(loss_list, out_dir):
