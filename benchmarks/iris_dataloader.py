@@ -13,12 +13,15 @@ Every variant trains the same MyDNN of 03_nn_iris/iris_my_style.py from the same
                  no validation (fewer steps, so it trains less: its accuracy is not comparable)
 
 Every variant with validation computes the validation loss and accuracy every epoch, as the slide does.
+The variants take turns, 100 epochs each; the last line gives the ratio of ours to the slide's loop
+round by round as well, since the speed of a shared machine changes from second to second.
 On a machine with a GPU, `--device cuda` (or auto) runs every variant on the GPU as well.
 
     python benchmarks/iris_dataloader.py                 # 10,000 epochs per variant (a few minutes on a CPU)
     python benchmarks/iris_dataloader.py --epochs 1000   # a quick look
 """
 # %% Imports
+import statistics
 import sys
 import time
 
@@ -36,13 +39,17 @@ from iris_my_style import MyDNN, shuffled_batches  # noqa: E402
 EPOCH_MAX = 10000
 BATCH_SIZE = 50
 LEARNING_RATE = 0.01
-ROUND_EPOCHS = 500
+ROUND_EPOCHS = 100
 
 
 # %% The training loops
 def slide_loop(model, x, y, optimizer, epochs, batch_size, generator):
-    """The slide's loop: a DataLoader over a TensorDataset, used to train and again to evaluate."""
-    loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, generator=generator)
+    """The slide's loop: a DataLoader over a TensorDataset, used to train and again to evaluate.
+
+    As on the slide, the DataLoader shuffles with PyTorch's global random generator (seeded by
+    `torch.manual_seed`), so `generator` is not used: each pass draws a new seed from it.
+    """
+    loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True)
     for _ in range(epochs):
         train(model, loader, F.cross_entropy, optimizer)
         valid_loss, valid_accuracy = evaluate(model, loader, F.cross_entropy)
@@ -89,7 +96,7 @@ VARIANTS = [
 
 
 def new_run(device, seed, lr):
-    """A fresh start for one variant: the data, a seeded MyDNN, its optimizer and its shuffling generator."""
+    """A fresh start for one variant: the data, a seeded MyDNN, its optimizer and its shuffling generators."""
     generator = set_seed(seed)
     iris = datasets.load_iris()
     x = torch.tensor(iris.data[:, 0:2], dtype=torch.float32, device=device)
@@ -97,7 +104,8 @@ def new_run(device, seed, lr):
     model = MyDNN().to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     return {'x': x, 'y': y, 'model': model, 'optimizer': optimizer, 'generator': generator,
-            'seconds': 0., 'accuracy': None}
+            'global_rng': torch.get_rng_state(),  # The slide's DataLoader shuffles with the global generator
+            'seconds': 0., 'round_seconds': [], 'accuracy': None}
 
 
 def time_epochs(loop, threads, state, epochs, batch_size):
@@ -106,12 +114,16 @@ def time_epochs(loop, threads, state, epochs, batch_size):
     device = state['x'].device
     if device.type == 'cpu' and threads:
         torch.set_num_threads(threads)
+    torch.set_rng_state(state['global_rng'])  # Each variant continues its own shuffling, whatever ran between
     if device.type == 'cuda':
         torch.cuda.synchronize()
     start = time.perf_counter()
     state['accuracy'] = loop(state['model'], state['x'], state['y'], state['optimizer'], epochs, batch_size,
                              state['generator'])  # Its .item() waits for the GPU to finish
-    state['seconds'] += time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    state['seconds'] += seconds
+    state['round_seconds'].append(seconds)
+    state['global_rng'] = torch.get_rng_state()
     torch.set_num_threads(default_threads)
 
 
@@ -154,6 +166,14 @@ def main(argv=None):
           f'({results["slide 1 thread", "cpu"][0] / our_seconds:.2f}x vs slide 1 thread), '
           f'accuracy {our_accuracy:.3f} vs {slide_accuracy:.3f}')
     # e.g. ours vs slide on cpu: 3.5x faster, accuracy 0.800 vs 0.800 (2-core CPU, 10,000 epochs)
+    # The same ratio round by round: on a shared machine the speed of the CPU changes from second to
+    # second, and the spread shows how much. The two turns of a round ran a fraction of a second apart.
+    round_ratios = [slide / ours for slide, ours in zip(states['slide', 'cpu']['round_seconds'],
+                                                       states['ours', 'cpu']['round_seconds'])]
+    if len(round_ratios) >= 4:
+        low, middle, high = statistics.quantiles(round_ratios, n=4)
+        print(f'ours vs slide on cpu, round by round ({len(round_ratios)} rounds of up to {args.round} epochs): '
+              f'median {middle:.2f}x, middle half {low:.2f}x to {high:.2f}x')
     if len(devices) > 1:
         gpu = devices[1].type
         print(f'{gpu} vs cpu: slide {slide_seconds / results["slide", gpu][0]:.2f}x, '

@@ -193,7 +193,7 @@ def test_iris_my_style_rejects_bad_options(tmp_path, capsys, option, value):
 
 # benchmarks/iris_dataloader.py
 def test_benchmark_prints_times_and_ratios(capsys):
-    load_script(BENCH).main(['--epochs', '12', '--round', '5', '--device', 'cpu'])
+    load_script(BENCH).main(['--epochs', '12', '--round', '3', '--device', 'cpu'])
     out = capsys.readouterr().out
     rows = {}
     for line in out.splitlines():
@@ -210,6 +210,9 @@ def test_benchmark_prints_times_and_ratios(capsys):
                       r'accuracy ([\d.]+) vs ([\d.]+)', out)
     assert match and float(match.group(1)) == pytest.approx(rows['slide'][0] / rows['ours'][0], rel=0.02)
     assert float(match.group(3)) == rows['ours'][1] and float(match.group(4)) == rows['slide'][1]
+    match = re.search(r'round by round \(4 rounds of up to 3 epochs\): median ([\d.]+)x, '
+                      r'middle half ([\d.]+)x to ([\d.]+)x', out)
+    assert match and 0 < float(match.group(2)) <= float(match.group(1)) <= float(match.group(3))
 
 
 def test_benchmark_loops_train_the_same_model():
