@@ -10,7 +10,7 @@ The Iris data ships with scikit-learn, so nothing is downloaded (--data-dir is n
 Differences from the slide, on purpose:
 - Losses are true per-sample means (common/training.py): about 0.49 where the slide's log shows 0.0097,
   because the slide divides each batch's mean loss by the number of samples once more.
-- The same kind of shuffled mini-batches, cut from the tensors with one index per batch instead of a
+- The same kind of shuffled mini-batches, cut from the tensors shuffled in one operation instead of a
   DataLoader over a TensorDataset, and validation on the whole set in one batch: about 3x faster on
   a CPU (see `shuffled_batches` and benchmarks/iris_dataloader.py).
 """
@@ -136,9 +136,9 @@ def main(argv=None):
     optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
 
     # 3. Train the model
-    # Where the slide's loop spends its time on a CPU (about 4 ms per epoch on 2 cores; ours about 1.3 ms):
+    # Where the slide's loop spends its time on a CPU (about 4 ms per epoch on 2 cores; ours about 1.2 ms):
     # - per-sample indexing and collation: the DataLoader calls `dataset[i]` 150 times per pass
-    #   and stacks the samples into batches again; `shuffled_batches` takes each batch in one indexing;
+    #   and stacks the samples into batches again; `shuffled_batches` shuffles the set in one indexing;
     # - a second pass through the loader to evaluate: 3 more batches of the same, every epoch;
     #   we evaluate the whole set in one batch instead (same loss and accuracy: a mean over 150 samples).
     # What is left is the training itself: 3 steps per epoch of forward, backward and optimizer.step().
