@@ -17,49 +17,53 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent
 QUICK_OUT = REPO_ROOT / 'results' / 'run_all'
+FULL_OUT = REPO_ROOT / 'results'      # Each script's own default output folder is results/<script>/
 DDP = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2']
 
-# (script, options for a quick run, options for --full); `{out}` is the quick run's output folder
-# of the script named before the colon, e.g. {out:cnn_mnist}.
+# (script, options for a quick run, options for --full). In the options, `{out}` is the script's output
+# folder and `{out:name}` that of the script `name` (e.g. the model that cnn_mnist.py saved).
 SCRIPTS = [
     ('01_tensors/create_tensor.py', [], []),
     ('01_tensors/reshape_tensor.py', [], []),
     ('01_tensors/line_fitting.py', [], []),
-    ('01_tensors/cpu_vs_gpu.py', ['--n', '1000'], []),
+    ('01_tensors/cpu_vs_gpu.py', ['--n', '1000', '--out-dir', '{out}'], []),
     ('02_autograd/autograd.py', [], []),
     ('02_autograd/autograd_analysis.py', [], []),
-    ('02_autograd/grad_descent.py', [], []),
-    ('02_autograd/grad_descent_optim.py', [], []),
-    ('03_nn_iris/activation_funcs.py', [], []),
-    ('03_nn_iris/vanishing_grad.py', [], []),
-    ('03_nn_iris/iris_classification.py', ['--epochs', '1000'], []),
-    ('03_nn_iris/iris_my_style.py', ['--epochs', '1000'], []),
+    ('02_autograd/grad_descent.py', ['--out-dir', '{out}'], []),
+    ('02_autograd/grad_descent_optim.py', ['--out-dir', '{out}'], []),
+    ('03_nn_iris/activation_funcs.py', ['--out-dir', '{out}'], []),
+    ('03_nn_iris/vanishing_grad.py', ['--out-dir', '{out}'], []),
+    ('03_nn_iris/iris_classification.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
+    ('03_nn_iris/iris_my_style.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/conv_output_size.py', [], []),
-    ('04_cnn_mnist/mnist_dataset.py', [], []),
-    ('04_cnn_mnist/cnn_mnist.py', ['--epochs', '1', '--train-size', '5000'], []),
-    ('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt'], []),
-    ('04_cnn_mnist/lr_schedulers.py', [], []),
+    ('04_cnn_mnist/mnist_dataset.py', ['--out-dir', '{out}'], []),
+    ('04_cnn_mnist/cnn_mnist.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/lr_schedulers.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_class_styles.py', [], []),
-    ('04_cnn_mnist/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000'], []),
-    ('05_rnn_name2lang/rnn_name2lang.py', ['--epochs', '2'], []),
+    ('04_cnn_mnist/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000', '--out-dir', '{out}'], []),
+    ('05_rnn_name2lang/rnn_name2lang.py', ['--epochs', '2', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang_load.py', ['--model', '{out:rnn_name2lang}/rnn_name2lang.pt', 'Choi', 'Tanaka'],
      ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']),
 ]
 
+def output_folder(script, full):
+    return (FULL_OUT if full else QUICK_OUT) / Path(script).stem
+
 
 def build_command(script, options, full):
-    """The command line that runs `script` (through torchrun for the DDP script)."""
+    """The command line that runs `script` (through torchrun for the DDP script), placeholders filled in."""
     launcher = DDP if script.endswith('_ddp.py') else [sys.executable]
-    if not full:
-        options = [option.replace('{out:', str(QUICK_OUT) + '/').replace('}', '') for option in options]
-        options = options + ['--out-dir', str(QUICK_OUT / Path(script).stem)]
-    return launcher + [str(REPO_ROOT / script)] + options
+    root = FULL_OUT if full else QUICK_OUT
+    filled = [option.replace('{out}', str(output_folder(script, full))).replace('{out:', f'{root}/').replace('}', '')
+              for option in options]
+    return launcher + [str(REPO_ROOT / script)] + filled
 
 
 def run_script(script, options, full, log_dir):
     """Run one script headless; return (status, seconds, number of figures written, last error line)."""
     command = build_command(script, options, full)
-    out_dir = QUICK_OUT / Path(script).stem if not full else REPO_ROOT / 'results' / Path(script).stem
+    out_dir = output_folder(script, full)
     env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1')
     start = time.time()
     with open(log_dir / f'{Path(script).stem}.log', 'w') as log:

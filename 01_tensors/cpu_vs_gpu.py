@@ -1,97 +1,55 @@
-"""CPU vs. GPU-acceleration: time `A.inverse() * B` of two random n-by-n matrices on every device there is.
+"""Time `A.inverse() * B` of two random n-by-n matrices on the CPU and on every GPU this machine has,
+and print the speed-up.
 
-Slide "Practice) CPU vs. GPU-acceleration" (on the slide's laptop: cpu 1.4 sec, cuda 0.3 sec).
-Without --device, every available device is timed (cpu, then cuda and mps when present) and the
-speed-up over the CPU is printed; `--device cpu` (the slide's "Try 'cpu'") times only that one.
+Slide "Practice) CPU vs. GPU-acceleration" (on the slide's laptop: cpu 1.4 sec, cuda 0.3 sec). The slide
+times one device, 'cuda' when there is one ("Try 'cpu'"); here every available device is timed in turn
+unless --device names one. What timing a GPU fairly needs (a warm-up, waiting for its queue, a memory
+check) is in common/timing.py.
 """
-# %% Imports
-import os
-import time
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
 
+# %% Imports and options (`python 01_tensors/cpu_vs_gpu.py --help`; a notebook runs with the defaults)
 import torch
 
-from common import UserError, make_parser, positive_int, run, set_seed
+from common.cli import device_type
+from common.timing import now, warm_up  # Timing a GPU fairly (common/timing.py)
 
-N = 5000        # The matrix size n
-N_WARM_UP = 64  # The size of the untimed run that starts up the CPU first
+N = 5000                            # The slide's n: the size of the matrices
+parser = common.make_parser('cpu_vs_gpu', __doc__, out_dir=True)
+parser.add_argument('--device', type=device_type, help="the one device to time, e.g. cpu (the slide's \"Try 'cpu'\"); "
+                    'default: every available one')
+parser.add_argument('--n', type=common.positive_int, default=N, help='size of the n-by-n matrices')
+args = parser.parse_args()
+devices = common.available_devices() if args.device is None else [args.device]
+print(f'Device: {", ".join(map(str, devices))} (n = {args.n})')   # Device: cpu, cuda (n = 5000)
+print(common.describe_machine())    # CPU: AMD EPYC (AVX2, no AMX), 2 threads, torch 2.x, GPU: NVIDIA ...
 
+# %% Computing time on each device
+times = {}
+for dev_name in devices:
+    warm_up(dev_name, args.n)       # A memory check and one untimed run: a GPU's first call loads its kernels
+    A = torch.rand(args.n, args.n, device=dev_name)
+    B = torch.rand(args.n, args.n, device=dev_name)
+    start = now(dev_name)           # The slide's time.time(), once the device has finished its queue
+    C = A.inverse() * B             # Note) `*` multiplies elementwise; the inverse is the heavy part
+    elapse = now(dev_name) - start
+    times[str(dev_name)] = elapse
+    print(f'Computing time by {dev_name}: {elapse:.3f} [sec]')   # Computing time by cpu: 1.234 [sec]
 
-# %% Devices and timing
-def available_devices():
-    """Return every device this machine can compute on: cpu, then cuda and mps when available."""
-    devices = [torch.device('cpu')]
-    if torch.cuda.is_available():
-        devices.append(torch.device('cuda'))
-    if torch.backends.mps.is_available():
-        devices.append(torch.device('mps'))
-    return devices
+# %% Speed-up over the CPU
+for dev_name, elapse in times.items():
+    if dev_name != 'cpu' and 'cpu' in times:
+        print(f'Speed-up of {dev_name} over cpu: {times["cpu"] / elapse:.1f}x')   # Speed-up of cuda over cpu: 4.7x
 
-
-def synchronize(dev):
-    """Wait until `dev` has finished its work: GPUs run asynchronously, so a timer alone would stop too early."""
-    if dev.type == 'cuda':
-        torch.cuda.synchronize(dev)
-    elif dev.type == 'mps':
-        torch.mps.synchronize()
-
-
-def free_memory(dev):
-    """Return the bytes of memory free on `dev`, or None where we cannot tell."""
-    if dev.type == 'cuda':
-        return torch.cuda.mem_get_info(dev)[0]
-    if dev.type == 'cpu' and hasattr(os, 'sysconf') and 'SC_AVPHYS_PAGES' in os.sysconf_names:
-        return os.sysconf('SC_AVPHYS_PAGES') * os.sysconf('SC_PAGE_SIZE')
-    return None
-
-
-def compute_time(dev, n):
-    """Return the seconds that `A.inverse() * B` of random n-by-n matrices takes on `dev`."""
-    # Warm up: the first call on a GPU loads its libraries and kernels, which is not computing time.
-    # A GPU may pick its algorithm by the size, so it warms up with the same size; the CPU needs little.
-    n_warm_up = min(n, N_WARM_UP) if dev.type == 'cpu' else n
-    warm_up = torch.rand(n_warm_up, n_warm_up, device=dev)
-    warm_up = warm_up.inverse() * warm_up
-    del warm_up
-
-    A = torch.rand(n, n, device=dev)
-    B = torch.rand(n, n, device=dev)
-    synchronize(dev)
-    start = time.perf_counter()         # The slide's time.time(), with the best resolution
-    C = A.inverse() * B                 # Note) `*` multiplies elementwise; the inverse is the heavy part
-    synchronize(dev)
-    elapse = time.perf_counter() - start
-    del C
-    return elapse
-
-
-# %% Timing on each device
-def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    parser.set_defaults(device=None)    # None: time every available device
-    parser.epilog = 'Without --device, every available device is timed.'
-    parser.add_argument('--n', type=positive_int, default=N, help='size of the n-by-n matrices')
-    args = parser.parse_args(argv)
-    set_seed(args.seed)
-
-    devices = available_devices() if args.device is None else [args.device]
-    print(f'Devices: {", ".join(str(dev) for dev in devices)} (n = {args.n})')
-    times = {}
-    for dev in devices:
-        # Check the memory first: A, B, A.inverse(), C and the inverse's workspace, float32 each
-        need, free = 5 * 4 * args.n**2, free_memory(dev)
-        if free is not None and need > free:
-            raise UserError(f'--n {args.n} needs about {need / 2**30:.1f} GiB, but {dev} has '
-                            f'{free / 2**30:.1f} GiB free (try a smaller --n)')
-        elapse = compute_time(dev, args.n)
-        times[dev] = elapse
-        print(f'Computing time by {dev}: {elapse:.3f} [sec]')  # Computing time by cpu: 1.234 [sec]
-
-    cpu = torch.device('cpu')
-    for dev, elapse in times.items():
-        if dev != cpu and cpu in times:
-            print(f'Speed-up of {dev} over cpu: {times[cpu] / max(elapse, 1e-9):.1f}x')
-
-
-# %% Run
-if __name__ == '__main__':
-    run(main)
+# %% Keep the times with the machine they were measured on (results/cpu_vs_gpu/times.json)
+path = common.save_json({'seconds': times, 'n': args.n, 'machine': common.describe_machine()}, args.out_dir / 'times.json')
+print(f'Times saved: {path}')

@@ -1,63 +1,67 @@
-"""Creating a tensor: from NumPy data, with initializers, as a view of NumPy data; its elements; CUDA tensors.
+"""Create a tensor from NumPy data, with initializers and as a view of NumPy data, then access its elements
+and move it to a GPU and back.
 
-Slides "Practice) Creating a Tensor (1/2)" and "(2/2)". Step 5 (CUDA tensors) runs when the device
-is a GPU: `--device auto` (the default) picks one when this machine has one, `--device cpu` skips it.
+Slides "Practice) Creating a Tensor (1/2)" and "(2/2)". Each step is a cell: in a notebook, run them
+one by one and look at x, y, p, q and z. Step 5 needs a GPU (`--device auto` picks one when there is one).
 """
-# %% Imports
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
+# %% Imports and options (`python 01_tensors/create_tensor.py --help`; a notebook runs with the defaults)
 import numpy as np
 import torch
 
-from common import make_parser, run, set_seed
+RANDOM_SEED = 777
+args = common.make_parser('create_tensor', __doc__, device='auto', seed=RANDOM_SEED).parse_args()
+torch.manual_seed(args.seed)        # For torch.rand() in step 2
+print(f'Device: {args.device}')     # Device: cpu  (cuda with a GPU: step 5 runs there)
 
+# %% 1. Create a tensor from a composite data
+x = np.array([[3, 29, 82], [10, 18, 84]])
+y = torch.tensor(x)                 # A copy of x
+print(y.ndim, y.dim())              # 2 2                   Note) x.ndim
+print(y.nelement())                 # 6                     Note) x.size
+print(y.shape, y.size())            # torch.Size([2, 3]) torch.Size([2, 3])   Note) x.shape
+print(y.dtype)                      # torch.int64           Note) x.dtype
+# (The slide's torch.int32 comes from Windows, where NumPy before 2.0 made integers 32-bit.)
 
-# %% Steps 1 to 5 of the slides
-def main(argv=None):
-    args = make_parser(__doc__, __file__).parse_args(argv)
-    set_seed(args.seed)  # For torch.rand() in step 2
+# %% 2. Create a tensor using initializers
+p = torch.rand(3, 2)                # Try zeros, ones, eye, empty, arange, linspace,  (the slide's `eyes` is `eye`)
+q = torch.zeros_like(p)             # and their ..._like
+print(p.dtype)                      # torch.float32
+print(q.shape)                      # torch.Size([3, 2])
 
-    # 1. Create a tensor from a composite data
-    x = np.array([[3, 29, 82], [10, 18, 84]])
-    y = torch.tensor(x)                 # A copy of x
-    print(y.ndim, y.dim())              # 2 2                   Note) x.ndim
-    print(y.nelement())                 # 6                     Note) x.size
-    print(y.shape, y.size())            # torch.Size([2, 3]) torch.Size([2, 3])   Note) x.shape
-    print(y.dtype)                      # torch.int64           Note) x.dtype
-    # (The slide's torch.int32 comes from Windows, where NumPy before 2.0 made integers 32-bit.)
+# %% 3. Interpret as a tensor (generating only a view)
+z = torch.as_tensor(x)              # Or torch.from_numpy(x)  Note) np.asarray()
+x[-1, -1] = 86                      # Changes z too: z shares x's memory
+print(z[-1])                        # tensor([10, 18, 86])  (Windows, NumPy < 2: ..., dtype=torch.int32)
 
-    # 2. Create a tensor using initializers
-    p = torch.rand(3, 2)                # Try zeros, ones, eye, empty, arange, linspace,
-    q = torch.zeros_like(p)             # and their ..._like
-    print(p.dtype)                      # torch.float32
-    print(q.shape)                      # torch.Size([3, 2])
+# %% 4. Access elements
+print(y[:, 1])                      # tensor([29, 18])
+print(y[0, 0])                      # tensor(3)
+print(y[0, 0].item())               # 3                     Note) x[0,0] == 3
 
-    # 3. Interpret as a tensor (generating only a view)
-    z = torch.as_tensor(x)              # Or torch.from_numpy(x)  Note) np.asarray()
-    x[-1, -1] = 86                      # Changes z too: z shares x's memory
-    print(z[-1])                        # tensor([10, 18, 86])  (Windows, NumPy < 2: ..., dtype=torch.int32)
+# %% 5. CUDA tensors (the slide checks torch.cuda.is_available(); here --device decides)
+if args.device.type == 'cpu':
+    print(f'Step 5 (CUDA tensors) skipped: the device is {args.device} (a GPU runs it: --device cuda)')
+else:
+    print(y.device)                 # cpu
+    y_cuda = y.to(args.device)      # Or y.cuda()
+    print(y_cuda.device)            # cuda:0   (mps:0 on a Mac with --device mps)
+    y_cpu = y_cuda.cpu()            # Or y_cuda.to('cpu')  (the slide's `y.cuda.to` means y_cuda)
+    print(y_cpu.device)             # cpu
 
-    # 4. Access elements
-    print(y[:, 1])                      # tensor([29, 18])
-    print(y[0, 0])                      # tensor(3)
-    print(y[0, 0].item())               # 3                     Note) x[0,0] == 3
-
-    # 5. CUDA tensors (the slide checks torch.cuda.is_available(); here --device decides)
-    if args.device.type == 'cpu':
-        print(f'Step 5 (CUDA tensors) skipped: the device is {args.device} (a GPU runs it: --device cuda)')
-        return
-    print(y.device)                     # cpu
-    y_cuda = y.to(args.device)          # Or y.cuda()
-    print(y_cuda.device)                # cuda:0   (mps:0 on a Mac with --device mps)
-    y_cpu = y_cuda.cpu()                # Or y_cuda.to('cpu')
-    print(y_cpu.device)                 # cpu
-
-    x_cpu = y_cpu.numpy()               # Or np.array(y_cpu)
-    print(x_cpu[0])                     # [ 3 29 82]
+    x_cpu = y_cpu.numpy()           # Or np.array(y_cpu)
+    print(x_cpu[0])                 # [ 3 29 82]
     try:
-        y_cuda.numpy()                  # x_cuda = y_cuda.numpy()  # Error! NumPy can't see GPU memory
+        x_cuda = y_cuda.numpy()     # Error! NumPy can't see GPU memory
     except TypeError as error:
-        print('Error!', error)          # Error! can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() ...
-
-
-# %% Run
-if __name__ == '__main__':
-    run(main)
+        print('Error!', error)      # Error! can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() ...

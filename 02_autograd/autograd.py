@@ -1,44 +1,42 @@
-"""Automatic differentiation: the derivative of f(x) = 0.1x^3 - 0.8x^2 - 1.5x + 5.4 at x = 2, two ways.
+"""Take the derivative of f(x) = 0.1x^3 - 0.8x^2 - 1.5x + 5.4 at x = 2 by autograd and by SymPy, which both give -3.5.
 
-Slide "Practice) Automatic Differentiation": by autograd (`requires_grad=True`, a forward
-calculation, then `backward()`) and, as the slide's note, symbolically with SymPy. Both give -3.5.
+Slide "Practice) Automatic Differentiation": `x.grad` holds the derivative after `requires_grad=True`,
+a forward calculation and `backward()` (backpropagation); SymPy differentiates the same function
+symbolically. The slide writes f twice; here `f` holds it once, the same code for a tensor and a symbol.
 """
-# %% Imports
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
+# %% Imports and options (`python 02_autograd/autograd.py --help`; there is nothing to choose)
 import sympy as sp
 import torch
 
-from common import make_parser, run
-
-X_AT = 2.  # The point where the derivative is taken
+common.make_parser('autograd', __doc__).parse_args()
 
 
-# %% The function
+# %% The slide's function
 def f(x):
-    """The slide's function; the same code works on a torch tensor and on a SymPy symbol."""
+    """f(x) = 0.1x^3 - 0.8x^2 - 1.5x + 5.4 of a torch tensor or a SymPy symbol."""
     return 0.1*x**3 - 0.8*x**2 - 1.5*x + 5.4
 
 
-# %% Autograd and SymPy
-def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    parser.set_defaults(device='cpu')  # One number gains nothing from a GPU; on the CPU it prints as on the slide
-    args = parser.parse_args(argv)
-    print(f'Device: {args.device}')
+# %% Derivative by autograd
+x = torch.tensor([2.], requires_grad=True)
+y = f(x)                            # Forward calculation (it records the graph to differentiate)
+y.backward()                        # Backward propagation: dy/dx goes into x.grad
+print(x.grad)                       # Derivative: tensor([-3.5000])
 
-    # 1. Derivative by autograd
-    x = torch.tensor([X_AT], requires_grad=True, device=args.device)
-    y = f(x)                            # Forward calculation (it records the graph to differentiate)
-    y.backward()                        # Backward propagation: dy/dx goes into x.grad
-    print(x.grad)                       # Derivative: tensor([-3.5000])
-
-    # 2. Symbolic differentiation with SymPy
-    x_sym = sp.symbols('x')
-    y_sym = f(x_sym)
-    yd = sp.diff(y_sym, x_sym)
-    print(yd)                           # 0.3*x**2 - 1.6*x - 1.5
-    print(float(yd.subs({x_sym: X_AT})))  # -3.5
-
-
-# %% Run
-if __name__ == '__main__':
-    run(main)
+# %% Note) Symbolic differentiation with SymPy
+x, y = sp.symbols('x y')
+y = f(x)
+yd = sp.diff(y, x)
+print(yd)                           # 0.3*x**2 - 1.6*x - 1.5
+print(float(yd.subs({x: 2})))       # -3.5

@@ -1,45 +1,62 @@
-"""Gradient descent by torch.optim: the same search as grad_descent.py, with torch.optim.SGD doing the update.
+"""Find the same local minimum of f(x) as grad_descent.py by gradient descent, with torch.optim.SGD doing the update.
 
-Slide "Gradient Descent by torch.optim". The optimizer replaces the hand-written lines of
-grad_descent.py: `optimizer.zero_grad()` resets the gradient and `optimizer.step()` updates x.
-The function, the defaults and the figure are shared with grad_descent.py in gd_common.py.
+Slide "Practice) Gradient Descent by torch.optim". The optimizer replaces the hand-written lines of
+grad_descent.py: `optimizer.zero_grad()` resets the gradient and `optimizer.step()` updates x. The figure
+draws each tangent line solid, as this slide does, and is saved in results/grad_descent_optim/.
+f, the options, the figure's frame and the last line are shared with grad_descent.py (gd_common.py).
 """
-# %% Imports
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
+# %% Imports and options (`python 02_autograd/grad_descent_optim.py --help`; a notebook runs with the defaults)
 import torch
-from gd_common import MIN_TOL, f, make_gd_parser, prepare_figure, report_result, show_step
 
-from common import run, save_figure, set_seed
+common.add_to_path('02_autograd')   # Modules beside this script, from any folder (VS Code, Colab)
+from gd_common import f, make_parser, prepare_figure, report_result  # noqa: E402
 
+VIZ_RANGE = (-6., 12.)              # The slide's settings: edit one and run again
+LEARN_RATE = 0.1
+MAX_ITER = 100
+MIN_TOL = 1e-6
+X_INIT = 12.
+RANDOM_SEED = 777                   # For the random color of each step
+args = make_parser('grad_descent_optim', __doc__, lr=LEARN_RATE, max_iter=MAX_ITER, x_init=X_INIT,
+                   seed=RANDOM_SEED).parse_args()
+torch.manual_seed(args.seed)
 
-# %% Gradient descent by torch.optim
-def main(argv=None):
-    args = make_gd_parser(__doc__, __file__).parse_args(argv)
-    set_seed(args.seed)  # For the random colors of the steps
-    print(f'Device: {args.device}, learning rate: {args.lr}, initial x: {args.x_init}')
+# %% Gradient descent by torch.optim, each step drawn on the figure (one cell: a notebook shows a figure at its end)
+# Prepare visualization (f(x), the start point, the title and the axes: gd_common.py)
+fig, ax, xs = prepare_figure(VIZ_RANGE, args.x_init, 'Gradient Descent by torch.optim')
 
-    # Prepare visualization
-    fig, ax, xs = prepare_figure(args.x_init)
+x = torch.tensor(args.x_init, requires_grad=True)
+optimizer = torch.optim.SGD([x], lr=args.lr)
+for i in range(args.max_iter):
+    # Run the gradient descent with the optimizer
+    optimizer.zero_grad()           # Reset gradient tracking
+    y = f(x)                        # Calculate the function (forward)
+    y.backward()                    # Calculate the gradient (backward)
+    xp = x.clone().detach()         # Note) xp = x would be the same tensor, changed by the next line
+    optimizer.step()                # Update 'x' (x -= lr*x.grad, not recorded by autograd)
 
-    x = torch.tensor(args.x_init, requires_grad=True, device=args.device)
-    optimizer = torch.optim.SGD([x], lr=args.lr)
-    for i in range(args.max_iter):
-        # Run the gradient descent with the optimizer
-        optimizer.zero_grad()       # Reset gradient tracking
-        y = f(x)                    # Calculate the function (forward)
-        y.backward()                # Calculate the gradient (backward)
-        xp = x.clone().detach()     # Note) xp = x would be the same tensor, changed by the next line
-        optimizer.step()            # Update 'x' (x -= lr * x.grad, without tracking)
+    # Update visualization for each iteration
+    print(f'Iter: {i}, x = {xp:.3f} to {x:.3f}, f(x) = {f(xp):.3f} to {f(x):.3f} (f\'(x) = {x.grad:.3f})')
+    # Iter: 0, x = 12.000 to 9.750, f(x) = 45.000 to 7.411 (f'(x) = 22.500)
+    lcolor = torch.rand(3).tolist()
+    approx = x.grad*(xs-xp) + f(xp)  # The tangent line at xp
+    ax.plot(xs, approx, '-', linewidth=1, color=lcolor, alpha=0.5)
+    xc = x.clone().detach()         # Copy 'x' for plotting
+    ax.plot(xc, f(xc), '.', color=lcolor, markersize=12)
 
-        # Update visualization for each iteration
-        show_step(ax, xs, i, xp, x)
-
-        # Check the terminal condition (or stop when x has run off to infinity)
-        if abs(x - xp) < MIN_TOL or not torch.isfinite(x):
-            break
-    report_result(i, xp, x)
-    save_figure(fig, args.out_dir, 'grad_descent_optim')
-
-
-# %% Run
-if __name__ == '__main__':
-    run(main)
+    # Check the terminal condition (or stop when x has run off to infinity)
+    if abs(x - xp) < MIN_TOL or not torch.isfinite(x):
+        break
+report_result(i, xp, x, MIN_TOL)    # Converged after 57 iterations: x = 6.147, f(x) = -10.822
+common.save_figure(fig, args.out_dir, 'grad_descent_optim')  # The slide's plt.show(): saved, and shown where possible

@@ -1,21 +1,28 @@
-"""Visualize activation functions phi(x) and their derivatives d phi(x) / dx, computed by autograd.
+"""Visualizing activation functions phi(x) and their derivatives d phi(x) / dx, computed by autograd.
 
 Slide "Practice) Visualizing Activation Functions": Sigmoid, Tanh, ReLU, Leaky ReLU (0.1) and ELU
-on -10 <= x <= 10, drawn as one grid of plots (`activation_funcs.png`). It also prints the largest
-derivative of each: the sigmoid's is only 0.25, the root of the vanishing gradient problem
-(see vanishing_grad.py).
+on -10 <= x <= 10, drawn as one grid of plots (`activation_funcs.png`) where the slide shows one
+window each. It also prints the largest derivative of each: the sigmoid's is only 0.25, the root of
+the vanishing gradient problem (vanishing_grad.py). In a notebook, the last `x`, `y` and `grad` stay.
 """
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
 # %% Imports
 import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
 
-from common import make_parser, run, save_figure
-
-# %% Settings
-X_MIN, X_MAX, N_POINTS = -10, 10, 200
-
-ACTIVATION_FUNCS = [
+# %% Define the activation functions (the slide's)
+activation_funcs = [
     {'name': 'Sigmoid',    'func': nn.Sigmoid()},
     {'name': 'Tanh',       'func': nn.Tanh()},
     {'name': 'ReLU',       'func': nn.ReLU()},
@@ -25,26 +32,23 @@ ACTIVATION_FUNCS = [
 ]
 
 
-# %% Autograd
-def activation_and_grad(func, device='cpu'):
-    """Return x, phi(x) and d phi(x) / dx (by autograd) on the slide's grid, as tensors on the CPU."""
-    x = torch.linspace(X_MIN, X_MAX, N_POINTS, requires_grad=True, device=device)
+# %% phi(x) and its derivative by autograd
+def activation_and_grad(func):
+    """Return x, phi(x) and d phi(x) / dx (by autograd) on the slide's grid of 200 points."""
+    x = torch.linspace(-10, 10, 200, requires_grad=True)
     y = func(x)
     y.sum().backward()  # y[i] depends on x[i] only, so x.grad[i] = d phi(x[i]) / d x[i]
-    return x.detach().cpu(), y.detach().cpu(), x.grad.cpu()
+    return x.detach(), y.detach(), x.grad
 
 
-# %% Plot every activation function
-def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    args = parser.parse_args(argv)
-    print(f'Device: {args.device}')
-
+# %% Draw every activation function and its derivative
+if __name__ == '__main__':
+    args = common.make_parser('activation_funcs', __doc__, out_dir=True).parse_args()
     n_cols = 3
-    n_rows = (len(ACTIVATION_FUNCS) + n_cols - 1) // n_cols
+    n_rows = (len(activation_funcs) + n_cols - 1) // n_cols
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(4.5 * n_cols, 3.5 * n_rows), squeeze=False)
-    for ax, act in zip(axes.flat, ACTIVATION_FUNCS):
-        x, y, grad = activation_and_grad(act['func'], args.device)
+    for ax, act in zip(axes.flat, activation_funcs):
+        x, y, grad = activation_and_grad(act['func'])
         print(f"{act['name']:<10}: max d phi/dx = {grad.max():.3f}")
         # Sigmoid: 0.250, Tanh: 0.997 (the grid misses x = 0), ReLU, Leaky ReLU, ELU: 1.000
 
@@ -53,12 +57,7 @@ def main(argv=None):
         ax.plot(x.numpy(), grad.numpy(), label=r'$\partial \phi(x) / \partial x$')
         ax.grid()
         ax.legend()
-    for ax in axes.flat[len(ACTIVATION_FUNCS):]:
+    for ax in axes.flat[len(activation_funcs):]:
         ax.set_visible(False)  # Empty places of the grid
     fig.tight_layout()
-    save_figure(fig, args.out_dir, 'activation_funcs')
-
-
-# %% Run
-if __name__ == '__main__':
-    run(main)
+    common.save_figure(fig, args.out_dir, 'activation_funcs')

@@ -1,20 +1,30 @@
-"""Different styles for NN classes (slides "Different Styles for NN Classes (1/2, 2/2)").
+"""Different styles for NN classes: one four-layer CNN written four ways, with the same weights and the same outputs.
 
-The same four-layer CNN written four ways: My style, functional-oriented, object-oriented and
-layer-oriented (nn.Sequential). Fixed from the slides: each `super()` names its own class (the
-slides name classes that do not exist), and the object-oriented `forward` is completed.
-The script shows that the four have the same number of parameters and, holding the same weights,
-give identical outputs.
+Slides "Practice) Different Styles for NN Classes (1/2)" and "(2/2)": My style, functional-oriented,
+object-oriented and layer-oriented (nn.Sequential). Fixed from the slides: each `super()` names its own
+class (the slides name classes that do not exist), and the object-oriented `forward` is completed.
+In a notebook, `models`, `x` and `results` stay after the last cell, to inspect.
 """
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
 # %% Imports
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import make_parser, run, set_seed
+from common import make_parser
 
 
-# %% Models
+# %% The same CNN in four styles
 # My style
 class MyCNN(nn.Module):
     def __init__(self):
@@ -145,7 +155,7 @@ class MyCNN_Layer(nn.Module):  # noqa: N801
         return x
 
 
-# %% Functions
+# %% Functions to compare the styles
 def count_parameters(model):
     """The number of trainable weights of `model`."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -163,33 +173,26 @@ def copy_weights(source, target):
     return mapping
 
 
-# %% Main
-def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    args = parser.parse_args(argv)
-    set_seed(args.seed)
+# %% Compare the four styles: their parameters, and their outputs with the same weights
+if __name__ == '__main__':
+    make_parser('cnn_class_styles', __doc__).parse_args()  # Only --help: the results do not depend on any option
 
     models = {'My': MyCNN(), 'Functional': MyCNN_Functional(), 'Object': MyCNN_Object(), 'Layer': MyCNN_Layer()}
-    reference = models['My']
     x = torch.rand(8, 1, 28, 28)  # A batch of 8 random "images"
+    reference = models['My']
     reference.eval()  # Dropout off: the outputs are deterministic
-    with torch.no_grad():
+    with torch.no_grad():  # Only forward passes: no gradients needed
         y_ref = reference(x)
 
     results = {}
     for name, model in models.items():
         mapping = copy_weights(reference, model)
         model.eval()
-        with torch.no_grad():  # Only forward passes: no gradients needed
+        with torch.no_grad():
             output = model(x)
-        same = torch.equal(output, y_ref)
-        results[name] = {'parameters': count_parameters(model), 'identical': same}
-        print(f'{name:>10}: {count_parameters(model):,} parameters, output identical to My style: {same}')
+        results[name] = {'parameters': count_parameters(model), 'identical': torch.equal(output, y_ref)}
+        print(f"{name:>10}: {results[name]['parameters']:,} parameters, "
+              f"output identical to My style: {results[name]['identical']}")  # My: 1,630,090 parameters, ...: True
         if name == 'Layer':
-            print(f'            key mapping e.g. {list(mapping.items())[:2]}')
-    print(f'Output shape: {tuple(y_ref.shape)}')  # (8, 10)
-    return results
-
-
-if __name__ == '__main__':
-    run(main)
+            print(f'            key mapping e.g. {list(mapping.items())[:2]}')  # [('layer1.0.weight', ...), ...]
+    print(f'Output shape: {tuple(y_ref.shape)}')  # Output shape: (8, 10)

@@ -1,4 +1,4 @@
-"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP).
+"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP), launched with torchrun.
 
 The slides list data parallelism among PyTorch's strengths; this is the same training as
 `cnn_mnist.py` (same model, data and options), spread over N processes:
@@ -8,8 +8,20 @@ The slides list data parallelism among PyTorch's strengths; this is the same tra
 Each process trains on its own share of every epoch (DistributedSampler) and DDP averages the
 gradients, so all copies of the model stay identical. --batch-size is the total over all
 processes, as in cnn_mnist.py. Backend: gloo on CPU, nccl on CUDA (one GPU per process).
-Only rank 0 logs, evaluates and saves. Run without torchrun, it trains in one process.
+Only rank 0 logs, evaluates and saves. Run with python, it trains in one process; a notebook has
+only one process, so there it prints how to launch it and stops.
 """
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
 # %% Imports
 import os
 import time
@@ -17,12 +29,19 @@ import time
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
-from cnn_mnist import (EVAL_BATCH_SIZE, SAVE_MODEL, MyCNN, autocast, load_mnist_tensors, make_cnn_parser,
-                       make_optimizer, make_scheduler, parse_cnn_args, use_bf16)
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import BatchSampler, DataLoader, DistributedSampler, TensorDataset
 
-from common import UserError, evaluate, run, save_checkpoint, save_json, set_seed, tensor_loader, train
+from common import UserError, evaluate, load_mnist, save_checkpoint, set_seed, tensor_loader, train
+
+common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
+from cnn_mnist import (BATCH_SIZE, EPOCH_MAX, EVAL_BATCH_SIZE, LR, MOMENTUM, OPTIMIZER, RANDOM_SEED, SAVE_MODEL,
+                       SCHEDULER, SCHEDULER_PARAM, SLIDE_SETTING, MyCNN)
+# Options, precision, memory layout, optimizer, schedule and metrics: cnn_mnist_setup.py
+from cnn_mnist_setup import (autocast, describe_setup, make_cnn_parser, make_optimizer, make_scheduler, mnist_tensors,
+                             parse_cnn_args, save_metrics, to_memory_format, use_bf16)
+
+LAUNCH = 'torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py'  # From the repository's root
 
 
 # %% Functions
@@ -57,9 +76,17 @@ def distributed_loader(x, y, batch_size, seed):
     return DataLoader(TensorDataset(x, y), sampler=batches, batch_size=None), sampler
 
 
-# %% Main
-def main(argv=None):
-    args = parse_cnn_args(make_cnn_parser(__doc__, __file__), argv)
+def load_tensors(data_dir, train_size):
+    """MNIST as tensors in memory: (x_train, y_train, x_valid, y_valid), as in step 1 of cnn_mnist.py."""
+    return (*mnist_tensors(load_mnist(data_dir, train=True), train_size),
+            *mnist_tensors(load_mnist(data_dir, train=False)))
+
+
+# %% The training of cnn_mnist.py, in every process
+def main():
+    args = parse_cnn_args(make_cnn_parser('cnn_mnist_ddp', __doc__, seed=RANDOM_SEED, epochs=EPOCH_MAX,
+                                          batch_size=BATCH_SIZE, lr=LR, momentum=MOMENTUM, optimizer=OPTIMIZER,
+                                          scheduler=SCHEDULER, step_param=SCHEDULER_PARAM), SLIDE_SETTING)
 
     # 0. Preparation
     rank, world_size, dev = setup_process_group(args.device)
@@ -68,27 +95,27 @@ def main(argv=None):
         bf16 = use_bf16(args.precision, dev)
         per_process_batch = max(1, args.batch_size // world_size)
         if rank == 0:
+            print(describe_setup(dev, bf16, args.channels_last))  # Device: cpu (float32, channels-last)
             print(f'DDP: {world_size} process(es), backend {dist.get_backend()}, device {dev}, '
                   f'batch {per_process_batch} per process ({"bf16" if bf16 else "fp32"})')
 
         # 1. Load the MNIST dataset (rank 0 first: only it downloads missing files)
         if rank == 0:
-            tensors = load_mnist_tensors(args.data_dir, args.train_size)
+            tensors = load_tensors(args.data_dir, args.train_size)
         dist.barrier()
         if rank != 0:
-            tensors = load_mnist_tensors(args.data_dir, args.train_size)
-        x_train, y_train, x_test, y_test, _, _ = tensors
+            tensors = load_tensors(args.data_dir, args.train_size)
+        x_train, y_train, x_valid, y_valid = tensors
         loader_train, sampler = distributed_loader(x_train, y_train, per_process_batch, args.seed)
-        loader_valid = tensor_loader(x_test, y_test, batch_size=EVAL_BATCH_SIZE)
+        loader_valid = tensor_loader(x_valid, y_valid, batch_size=EVAL_BATCH_SIZE)
 
         # 2. Instantiate a model, loss function, and optimizer
-        model = MyCNN(batch_norm=args.batch_norm, residual=args.residual).to(dev)
-        if args.channels_last:
-            model = model.to(memory_format=torch.channels_last)
+        model = to_memory_format(MyCNN(batch_norm=args.batch_norm, residual=args.residual).to(dev),
+                                 args.channels_last)
         ddp_model = DistributedDataParallel(model)  # Averages the gradients of all processes in backward()
         loss_func = F.cross_entropy
         optimizer = make_optimizer(ddp_model, args)
-        scheduler, per_batch = make_scheduler(optimizer, args, steps_per_epoch=len(loader_train))
+        scheduler, per_batch = make_scheduler(optimizer, args, len(loader_train), SCHEDULER_PARAM)
 
         # 3.1. Train the model
         start = time.time()
@@ -111,16 +138,15 @@ def main(argv=None):
                 elapse = (time.time() - start) / 60
                 print(f'{epoch:>6} ({elapse:>6.2f} min), TrLoss={train_loss:.6f}, VaLoss={valid_loss:.6f}, '
                       f'VaAcc={valid_accuracy:.3f}, lr=[{optimizer.param_groups[0]["lr"]:.3g}]')
-        train_seconds = time.time() - start
+        train_seconds = time.time() - start  # With rank 0's evaluations
 
         # 3.2. Save the trained model (rank 0 only), loadable by cnn_mnist_load.py
         if rank == 0:
             path = save_checkpoint({'model': model.state_dict(), 'options': model.options}, args.out_dir / SAVE_MODEL)
             print(f'Model saved: {path}')
-            save_json({'accuracy': loss_list[-1][3], 'epochs': args.epochs, 'train_seconds': round(train_seconds, 2),
-                       'images_per_second': round(len(y_train) * args.epochs / train_seconds, 1),
-                       'device': str(dev), 'world_size': world_size, 'loss_history': loss_list},
-                      args.out_dir / 'metrics.json')
+            path = save_metrics(args.out_dir / 'metrics.json', args, bf16, loss_list, train_seconds, len(y_train),
+                                device=str(dev), world_size=world_size)
+            print(f'Metrics saved: {path}')
         dist.barrier()  # Nobody leaves before rank 0 has saved
     except RuntimeError as error:
         if 'Connection' in str(error) or 'timed out' in str(error):
@@ -130,5 +156,9 @@ def main(argv=None):
         dist.destroy_process_group()
 
 
+# %% Run it: torchrun starts the processes (a notebook has only one: there it says how to launch it)
 if __name__ == '__main__':
-    run(main)
+    if common.in_notebook():
+        print(f'DDP needs several processes, which a notebook cannot start: run `{LAUNCH}` in a terminal')
+    else:
+        main()

@@ -1,10 +1,21 @@
-"""Draw `data/cnn_mnist_test.png`, the handwritten-looking 3 that `cnn_mnist.py` recognises
-(slide "Digit Classification with the MNIST Dataset (3/4)", step 5 "Test your image").
+"""Drawing data/cnn_mnist_test.png, the handwritten-looking 3 that cnn_mnist.py reads in its step 5.
 
-The slide's image is a photo of a digit on paper; we draw ours with PIL strokes instead of
-downloading one: dark ink on white paper, larger than 28 x 28 and not square, as a learner's
-own image would be. Run it again to redraw the image (the repository tracks the PNG).
+Slide "Digit Classification with the MNIST Dataset (3/4)", step 5 "Test your image": the slide's image
+is a photo of a digit on paper; ours is drawn with PIL strokes instead of downloaded: dark ink on
+light paper, larger than 28 x 28 and not square, as a learner's own image would be. Run it again to
+redraw the image (the repository tracks the PNG). In a notebook, `image` stays after the last cell.
 """
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
 # %% Imports
 import math
 from pathlib import Path
@@ -14,17 +25,17 @@ import PIL.Image
 import PIL.ImageDraw
 import PIL.ImageFilter
 
-from common import REPO_ROOT, make_parser, run
-from common.cli import positive_int
+from common import REPO_ROOT, UserError, make_parser, positive_int
+from common.files import write_atomically
 
-# %% Constants
+# %% Define the drawing
 OUTPUT = REPO_ROOT / 'data' / 'cnn_mnist_test.png'
 WIDTH, HEIGHT = 180, 240   # Pixels: larger than 28 x 28 and not square
 STROKE = 17                # Pen width in pixels
 INK, PAPER = 40, 245       # Gray levels: dark ink on light paper
 
 
-# %% Functions
+# %% Draw a 3 with a wobbling pen
 def arc(center_x, center_y, radius_x, radius_y, start_deg, end_deg, steps=40):
     """Points along an elliptic arc (angles in degrees, 0 = right, 90 = down as on an image)."""
     angles = np.radians(np.linspace(start_deg, end_deg, steps))
@@ -33,7 +44,7 @@ def arc(center_x, center_y, radius_x, radius_y, start_deg, end_deg, steps=40):
 
 def draw_three(width=WIDTH, height=HEIGHT, stroke=STROKE, seed=3):
     """Return a PIL 'L' image of a handwritten-looking 3: two bowls drawn with a wobbling pen."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # Always the same wobble: the tracked PNG is what this draws
     scale_x, scale_y = width / 180, height / 240
     # The upper bowl opens to the left, the lower one is a little larger; both meet near the middle
     upper = arc(88, 72, 46, 44, 200, 445)
@@ -51,20 +62,17 @@ def draw_three(width=WIDTH, height=HEIGHT, stroke=STROKE, seed=3):
     return image.filter(PIL.ImageFilter.GaussianBlur(1.2))  # Soft edges, as ink on a scan
 
 
-# %% Main
-def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    parser.add_argument('--output', default=str(OUTPUT), help='where to write the PNG')
+# %% Draw the image and save it
+if __name__ == '__main__':
+    parser = make_parser('make_test_digit', __doc__)
+    parser.add_argument('--output', default=str(OUTPUT), help='the PNG file to write')
     parser.add_argument('--width', type=positive_int, default=WIDTH, help='image width in pixels')
     parser.add_argument('--height', type=positive_int, default=HEIGHT, help='image height in pixels')
-    args = parser.parse_args(argv)
+    args = parser.parse_args()
+    output = Path(args.output).expanduser().resolve()
+    if output.is_dir():
+        raise UserError(f"--output '{args.output}' is a folder: give a file name, e.g. {output / OUTPUT.name}")
 
     image = draw_three(args.width, args.height, stroke=max(2, round(STROKE * args.height / HEIGHT)))
-    output = Path(args.output).expanduser().resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    print(f'Writing {output} ({image.width} x {image.height})')
-    image.save(output)
-
-
-if __name__ == '__main__':
-    run(main)
+    write_atomically(output, lambda file: image.save(file, format='PNG'))  # Never half-written
+    print(f'Image saved: {output} ({image.width} x {image.height})')  # Image saved: .../cnn_mnist_test.png (180 x 240)

@@ -1,18 +1,38 @@
-"""Name2Lang with a trained RNN: load the model saved by rnn_name2lang.py and guess the language of names.
+"""Name2Lang with a trained RNN loads the model that rnn_name2lang.py saved and reports the top languages of names.
 
 Slide "Name2Lang Classification with a Character-level RNN (6/7-7/7)" (`report_predict`).
 
-    python 05_rnn_name2lang/rnn_name2lang_load.py Choi Jane Daniel Chow Tanaka
-"""
-# %% Imports
-from common import REPO_ROOT, UserError, load_checkpoint, make_parser, run
-from common.cli import positive_int
-from rnn_name2lang import CHECKPOINT_FORMAT, LETTER_DICT, MODEL_FILE, MyRNN, clean_name, report_predict
+    python 05_rnn_name2lang/rnn_name2lang_load.py Choi Jane Daniel Chow Tanaka   # The names given
+    python 05_rnn_name2lang/rnn_name2lang_load.py            # Asks for names until an empty line or Ctrl-D
+    echo Choi | python 05_rnn_name2lang/rnn_name2lang_load.py                   # One name a line
 
-# %% Defaults
-# The model file that rnn_name2lang.py saves by default (its default --out-dir)
-MODEL_PATH = REPO_ROOT / 'results' / 'rnn_name2lang' / MODEL_FILE
+In a notebook (nothing to ask), it reports the slide's five names; `model` and `target_names` stay after
+the last cell.
+"""
+# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+try:
+    import common
+except ModuleNotFoundError:
+    import os
+    import sys
+    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
+              'pip install -q -e dl-tutorial-pytorch')
+    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
+    import common
+
+# %% Imports
+import sys
+
+from common import UserError, load_checkpoint, make_parser, positive_int
+
+# Modules beside this script, from any folder (VS Code, Colab)
+common.add_to_path('05_rnn_name2lang')
+from rnn_name2lang import CHECKPOINT_FORMAT, LETTER_DICT, MODEL_FILE, TEST_NAMES, MyRNN, clean_name, report_predict  # noqa: E402
+
+# %% Define hyperparameters
+MODEL_PATH = common.default_out_dir('rnn_name2lang') / MODEL_FILE  # Where rnn_name2lang.py saves it by default
 TOP_K = 5
+PROMPT = 'Name (an empty line or Ctrl-D ends): '
 
 
 # %% Load the model
@@ -32,13 +52,30 @@ def load_model(path, device='cpu'):
     return model.to(device), target_names
 
 
-# %% Main
-def main(argv=None):
-    parser = make_parser(__doc__, __file__)
-    parser.add_argument('names', nargs='+', metavar='NAME', help="names to classify, e.g. Choi 'van der Berg'")
+def ask_names():
+    """Yield the names typed one a line (a prompt on a terminal; piped lines too) until an empty line or Ctrl-D."""
+    prompt = PROMPT if sys.stdin.isatty() else ''
+    while True:
+        try:
+            text = input(prompt).strip()
+        except EOFError:  # Ctrl-D, or the end of piped input
+            if prompt:
+                print()  # The shell's prompt on a line of its own
+            return
+        if not text:
+            return
+        yield text
+
+
+# %% Steps of the slide: load the model, then report the top-k languages of each name
+if __name__ == '__main__':
+    # 0. Preparation
+    parser = make_parser('rnn_name2lang_load', __doc__, device='auto')
+    parser.add_argument('names', nargs='*', metavar='NAME',
+                        help="names to classify, e.g. Choi 'van der Berg' (none: ask for them one at a time)")
     parser.add_argument('--model', default=str(MODEL_PATH), help='model file saved by rnn_name2lang.py')
     parser.add_argument('--top-k', type=positive_int, default=TOP_K, help='number of languages to report per name')
-    args = parser.parse_args(argv)
+    args = parser.parse_args()
     print(f'Device: {args.device}')
 
     # 1. Check the names first: a name without letters is reported before any work is done
@@ -48,9 +85,13 @@ def main(argv=None):
     # 2. Load the trained model
     model, target_names = load_model(args.model, args.device)
 
-    # 3. Report the top-k languages of each name
-    return [report_predict(name, model, target_names, n_predict=args.top_k) for name in args.names]
-
-
-if __name__ == '__main__':
-    run(main)
+    # 3. Report the top-k languages of each name (in a notebook, without names: the slide's five)
+    if args.names or common.in_notebook():
+        for name in args.names or TEST_NAMES:
+            report_predict(name, model, target_names, n_predict=args.top_k)
+    else:
+        for name in ask_names():
+            try:
+                report_predict(name, model, target_names, n_predict=args.top_k)
+            except UserError as error:  # A name without letters: say so, then ask for the next one
+                print(f'error: {error}', file=sys.stderr)

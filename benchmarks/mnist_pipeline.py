@@ -9,20 +9,18 @@ alternating rounds in one run (so both see the same machine load) and the median
     python benchmarks/mnist_pipeline.py --data-dir ../shared/data
 """
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 import torchvision
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / '04_cnn_mnist'))
-from cnn_mnist import BATCH_SIZE, MyCNN, autocast, to_float_images, use_bf16  # noqa: E402
-from mnist_dataset import load_mnist  # noqa: E402
+import common
+from common import load_mnist, make_parser, positive_int, set_seed, tensor_loader
 
-from common import make_parser, run, set_seed, tensor_loader  # noqa: E402
-from common.cli import positive_int  # noqa: E402
+common.add_to_path('04_cnn_mnist')  # The modules of section 04, from any folder
+from cnn_mnist import BATCH_SIZE, RANDOM_SEED, MyCNN  # noqa: E402
+from cnn_mnist_setup import autocast, to_float_images, use_bf16  # noqa: E402
 
 
 def images_per_second(model, batches, optimizer, n_images, bf16=False, channels_last=False):
@@ -48,11 +46,12 @@ def endless(loader):
         yield from loader
 
 
-def main(argv=None):
-    parser = make_parser(__doc__, __file__, data=True)
+def main():
+    parser = make_parser('mnist_pipeline', __doc__, seed=RANDOM_SEED, data_dir=True)
     parser.add_argument('--images', type=positive_int, default=6000, help='images per round and pipeline')
     parser.add_argument('--rounds', type=positive_int, default=3, help='alternating rounds')
-    args = parser.parse_args(argv)
+    args = parser.parse_args()
+    print(common.describe_machine())  # CPU: ... (AVX2, no AMX), 2 threads, torch ...
     generator = set_seed(args.seed)
     dev = torch.device('cpu')
     bf16 = use_bf16('auto', dev)
@@ -89,4 +88,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    run(main)
+    main()

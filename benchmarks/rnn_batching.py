@@ -9,19 +9,19 @@ epoch, side by side in one run; this prints the seconds of each and their ratio.
 """
 # %% Imports
 import random
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn as nn
 from sklearn.model_selection import train_test_split
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / '05_rnn_name2lang'))
-import rnn_name2lang as name2lang  # noqa: E402  (the section's script: its model, data and batching)
+import common
+from common import make_parser, set_seed, train
 
-from common import make_parser, run, set_seed, train  # noqa: E402
+common.add_to_path('05_rnn_name2lang')
+import rnn_name2lang_setup  # noqa: E402  (the section's batching: packed names)
+import rnn_name2lang as name2lang  # noqa: E402  (the section's script: its model and data)
 
 # %% Settings: the slide's model and optimizer
 HIDDEN_SIZE = 128   # The slide's nn.RNN(57, 128)
@@ -43,15 +43,17 @@ def train_one_by_one(model, data_train, loss_func, optimizer):
 
 
 # %% Main
-def main(argv=None):
-    parser = make_parser(__doc__, __file__, training=True, epochs=1, batch_size=name2lang.BATCH_SIZE, lr=LEARN_RATE)
-    args = parser.parse_args(argv)
+def main():
+    parser = make_parser('rnn_batching', __doc__, device='auto', seed=name2lang.RANDOM_SEED, data_dir=True, epochs=1,
+                         batch_size=name2lang.BATCH_SIZE, lr=LEARN_RATE)
+    args = parser.parse_args()
+    print(common.describe_machine())
     generator = set_seed(args.seed)
     dev = args.device
     print(f'Device: {dev}')
 
     # 1. The training names of rnn_name2lang.py (the same stratified 80/20 split)
-    data, targets, target_names, _ = name2lang.load_name_dataset(name2lang.find_name_files(args.data_dir))
+    data, targets, target_names, _ = name2lang.load_name_dataset(common.find_name_files(args.data_dir))
     idx_train, _ = train_test_split(np.arange(len(data)), test_size=name2lang.VALID_RATIO, random_state=args.seed,
                                     stratify=targets)
     names = [data[i] for i in idx_train]
@@ -78,7 +80,8 @@ def main(argv=None):
     print(f'Slide loop   (1 name per step):     {seconds_slide:7.2f} sec/epoch, TrLoss={loss_slide:.4f}')
 
     # 3. Our loop: batches of packed names through common.train
-    loader = name2lang.name_loader(names, labels, args.batch_size, shuffle=True, generator=generator)
+    pairs = [(name2lang.text2onehot(name), label) for name, label in zip(names, labels)]
+    loader = rnn_name2lang_setup.name_loader(pairs, args.batch_size, shuffle=True, generator=generator)
     model, optimizer = new_model()
     start = time.time()
     for _ in range(args.epochs):
@@ -93,4 +96,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    run(main)
+    main()

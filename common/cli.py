@@ -1,18 +1,29 @@
-"""The command-line options every script shares, and `run(main)` for clean error messages.
+"""Command-line options, in a terminal and in a notebook, and errors reported in one line.
 
-    parser = make_parser(__doc__, __file__, training=True, epochs=EPOCH_MAX, batch_size=50, lr=0.01)
-    parser.add_argument(...)            # the script's own options
-    args = parser.parse_args(argv)      # args.device is a torch.device, args.out_dir a Path
+    parser = make_parser('iris_my_style', __doc__, device='auto', seed=RANDOM_SEED, out_dir=True,
+                         epochs=EPOCH_MAX, batch_size=BATCH_SIZE, lr=LR)   # Only the options the script uses
+    parser.add_argument(...)            # The script's own options
+    args = parser.parse_args()          # args.device is a torch.device, args.out_dir a Path
+
+In a notebook (Jupyter, VS Code, PyCharm, Colab) there is no command line: `parse_args()` returns the
+defaults, which are the script's constants, so editing a constant and running again changes the run.
+Tests pass tiny settings to a notebook through the environment variable DL_TUTORIAL_TEST_ARGS.
+
+Parsing also sets how a run ends on bad input: a `UserError` (a missing file, no data offline, ...)
+or Ctrl-C prints one line on stderr and exits with a non-zero code, without a traceback.
 """
 import argparse
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from .device import get_device
 from .errors import UserError
-from .paths import default_out_dir, resolve_data_dir
+from .paths import check_out_dir, default_out_dir, resolve_data_dir
+
+TEST_ARGS_VAR = 'DL_TUTORIAL_TEST_ARGS'  # Options for a script run as a notebook; used only by the tests
 
 
 def positive_int(text):
@@ -69,6 +80,54 @@ def device_type(text):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def in_notebook():
+    """True in a notebook kernel (Jupyter, VS Code, PyCharm, Colab), whose command line is the kernel's own.
+
+    (`%run script.py --epochs 3` in a notebook has a command line of its own: that is not a notebook cell.)
+    """
+    ipython = sys.modules.get('IPython')
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, 'kernel'):
+        return False
+    return Path(sys.argv[0]).name.endswith('_launcher.py') or any(arg == '-f' or arg.startswith('--f=')
+                                                                  for arg in sys.argv)
+
+
+def report_error(error):
+    """Print a learner's error as one line on stderr; return the exit code, or None for a bug (not ours to hide)."""
+    if isinstance(error, UserError):
+        print(f'error: {error}', file=sys.stderr)
+        return 1
+    if isinstance(error, KeyboardInterrupt):
+        print('interrupted: stopped before finishing (nothing half-written was left behind)', file=sys.stderr)
+        return 130
+    if isinstance(error, BrokenPipeError):  # e.g. `python script.py | head -2` closed the pipe: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # As the Python docs advise
+        return 1
+    return None
+
+
+def _excepthook(error_type, error, traceback):
+    """sys.excepthook of a script run from a terminal: one line for a learner's error, a traceback for a bug."""
+    if report_error(error) is None:
+        sys.__excepthook__(error_type, error, traceback)
+
+
+def _notebook_error(shell, error_type, error, traceback, tb_offset=None):
+    """IPython's handler for a `UserError` in a notebook cell: the same one line, no traceback."""
+    report_error(error)
+    return []
+
+
+def report_errors_in_one_line():
+    """From now on, end a run on a `UserError` or Ctrl-C with one line instead of a traceback."""
+    if in_notebook():
+        from IPython import get_ipython
+        get_ipython().set_custom_exc((UserError,), _notebook_error)
+    else:
+        sys.excepthook = _excepthook
+
+
 class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Show '(default: ...)' in --help, unless the help already says it or the default is None."""
 
@@ -79,68 +138,65 @@ class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 class TutorialParser(argparse.ArgumentParser):
-    """An ArgumentParser that reports a bad option in one line and fills in the default folders."""
+    """An ArgumentParser that reports a bad option in one line, reads no command line in a notebook,
+    checks the folders it is given and fills in the default ones."""
 
-    def __init__(self, script_file, **kwargs):
-        super().__init__(**kwargs)
-        self.script_file = script_file
+    def __init__(self, script, **kwargs):
+        super().__init__(prog=f'{script}.py', formatter_class=DefaultsFormatter, **kwargs)
+        self.script = script
 
     def error(self, message):
+        if in_notebook():  # Exiting would end the kernel's cell with a traceback: report it as a learner's error
+            raise UserError(message)
         self.exit(2, f'{self.prog}: error: {message} (see --help)\n')
 
     def parse_known_args(self, args=None, namespace=None):
-        if args is None and 'ipykernel' in sys.modules:
-            args = []  # Run as a notebook cell: sys.argv holds the kernel's options, not ours
+        if args is None and in_notebook():  # The kernel's own options are in sys.argv, not ours
+            args = shlex.split(os.environ.get(TEST_ARGS_VAR, ''))
+        report_errors_in_one_line()
         args, extras = super().parse_known_args(args, namespace)
-        if getattr(args, 'out_dir', 'missing') is None:
-            args.out_dir = default_out_dir(self.script_file)
-        elif hasattr(args, 'out_dir'):
-            args.out_dir = Path(args.out_dir).expanduser().resolve()
-        if hasattr(args, 'data_dir'):
-            try:
+        message = None
+        try:
+            if hasattr(args, 'out_dir'):
+                args.out_dir = check_out_dir(args.out_dir or default_out_dir(self.script))
+            if hasattr(args, 'data_dir'):
                 args.data_dir = resolve_data_dir(args.data_dir)
-            except UserError as error:
-                self.error(str(error))
+        except UserError as error:
+            message = str(error)
+        if message:
+            self.error(message)
         return args, extras
 
 
-def make_parser(description, script_file, training=False, epochs=None, batch_size=None, lr=None,
-                seed=777, data=False):
-    """Return a parser with the shared options; the defaults are the slide's constants.
+def first_paragraph(text):
+    """The first paragraph of a docstring as one line: the one-sentence description shown by --help."""
+    return ' '.join((text or '').strip().split('\n\n')[0].split())
 
-    Every script gets --device, --seed and --out-dir; training scripts (`training=True`)
-    also get --data-dir, --epochs, --batch-size and --lr with the given defaults, and scripts that
-    only read data (`data=True`) get --data-dir.
+
+def make_parser(script, description, *, device=None, seed=None, out_dir=False, data_dir=False,
+                epochs=None, batch_size=None, lr=None):
+    """Return a parser with only the shared options that a script uses; the defaults are its constants.
+
+    `script` is the script's name without `.py`: its outputs go to `results/<script>/`.
+    `device` ('auto' or 'cpu') adds --device, `seed` --seed, `out_dir=True` --out-dir and
+    `data_dir=True` --data-dir; `epochs`, `batch_size` and `lr` add those options with that default.
     """
-    parser = TutorialParser(script_file, prog=Path(script_file).name,
-                            description=(description or '').strip().splitlines()[0] if description else None,
-                            formatter_class=DefaultsFormatter)
-    parser.add_argument('--device', type=device_type, default='auto',
-                        help='device to compute on: auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps')
-    parser.add_argument('--seed', type=int, default=seed, help='random seed')
-    parser.add_argument('--out-dir', default=None,
-                        help=f'folder for figures and results (default: results/{Path(script_file).stem}/ '
-                             'in the repository)')
-    if training or data:
+    parser = TutorialParser(script, description=first_paragraph(description))
+    if device is not None:
+        parser.add_argument('--device', type=device_type, default=device,
+                            help='device to compute on: auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps')
+    if seed is not None:
+        parser.add_argument('--seed', type=int, default=seed, help='random seed')
+    if out_dir:
+        parser.add_argument('--out-dir', default=None,
+                            help=f'folder for figures and results (default: results/{script}/ in the repository)')
+    if data_dir:
         parser.add_argument('--data-dir', default=None,
                             help='data folder (default: $DL_DATA_DIR, else data/ in the repository)')
-    if training:
+    if epochs is not None:
         parser.add_argument('--epochs', type=positive_int, default=epochs, help='number of epochs to train')
+    if batch_size is not None:
         parser.add_argument('--batch-size', type=positive_int, default=batch_size, help='mini-batch size')
+    if lr is not None:
         parser.add_argument('--lr', type=positive_float, default=lr, help='learning rate')
     return parser
-
-
-def run(main):
-    """Run a script's `main()`: a `UserError` or Ctrl-C ends in one line on stderr, not a traceback."""
-    try:
-        main()
-    except UserError as error:
-        print(f'error: {error}', file=sys.stderr)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        print('interrupted: stopped before finishing (nothing half-written was left behind)', file=sys.stderr)
-        sys.exit(130)
-    except BrokenPipeError:  # e.g. `python script.py | head -2` closed the pipe: stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # As the Python docs advise
-        sys.exit(1)

@@ -35,3 +35,22 @@ def get_device(name='auto'):
     elif device.type != 'cpu':
         raise UserError(f"unknown device '{name}' (choose auto, cpu, cuda, cuda:N or mps)")
     return device
+
+
+def available_devices():
+    """Every device this machine can compute on: cpu, then cuda and mps when they are available."""
+    devices = [torch.device('cpu')]
+    if torch.cuda.is_available():
+        devices.append(torch.device('cuda'))
+    if torch.backends.mps.is_available():
+        devices.append(torch.device('mps'))
+    return devices
+
+
+def synchronize(device):
+    """Wait until `device` has finished its work: a GPU runs asynchronously, so a timer alone stops too early."""
+    device = torch.device(device)
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
+    elif device.type == 'mps':
+        torch.mps.synchronize()

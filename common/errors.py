@@ -4,5 +4,6 @@
 class UserError(Exception):
     """A problem the user can fix (a missing file, an empty name, no data offline, ...).
 
-    `common.run(main)` prints it as one line on stderr and exits with code 1, without a traceback.
+    A script that parsed its options with `common.make_parser` ends on it with one line on stderr
+    (`error: ...`) and exit code 1, without a traceback (in a notebook: that one line under the cell).
     """

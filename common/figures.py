@@ -1,7 +1,10 @@
-"""Figures that never block: always saved as PNG, shown only when there is a display."""
+"""Figures that never block: always saved as PNG, shown in a window or inline in a notebook when possible."""
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from .files import write_atomically
 
 # Backends that draw into files, not windows (no display: a server, CI, tests)
 NON_INTERACTIVE_BACKENDS = {'agg', 'cairo', 'pdf', 'pgf', 'ps', 'svg', 'template'}
@@ -13,14 +16,13 @@ def has_display():
 
 
 def save_figure(fig, out_dir, name, show=True):
-    """Save `fig` as `<out_dir>/<name>.png`, print the path, then show it if there is a display.
+    """Save `fig` as `<out_dir>/<name>.png` (atomically), print the path, then show it if there is a display.
 
     Replaces the slides' bare `plt.show()`, which blocks a run without a display.
     Set MPLBACKEND=Agg to never open a window. Returns the path of the PNG.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f'{name}.png'
-    fig.savefig(path, dpi=100, bbox_inches='tight')
+    path = write_atomically(out_dir / f'{name}.png', lambda file: fig.savefig(file, format='png', dpi=100,
+                                                                              bbox_inches='tight'))
     print(f'Figure saved: {path}')
     if show and has_display():
         plt.show()
@@ -37,12 +39,15 @@ def plot_loss_curves(loss_list, title):
     loss_array = np.array(loss_list)
     fig, ax = plt.subplots()
     ax.set_title(title)
-    ax.plot(loss_array[:, 0], loss_array[:, 1], label='Training loss')
-    ax.plot(loss_array[:, 0], loss_array[:, 2], label='Validation loss')
+    ax.plot(loss_array[:, 0], loss_array[:, 1], '.-', label='Training loss')  # Dots: one epoch is a point too
+    ax.plot(loss_array[:, 0], loss_array[:, 2], '.-', label='Validation loss')
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # Whole epochs on the axis
     ax.set_xlabel('Epochs')
     ax.set_ylabel('Loss values')
     if len(loss_array) > 1:
         ax.set_xlim(loss_array[0, 0], loss_array[-1, 0])
+    else:
+        ax.set_xticks(loss_array[:, 0])
     ax.grid()
     ax.legend()
     return fig

@@ -1,4 +1,5 @@
-"""Files written atomically (never half-written, even on Ctrl-C) and checkpoints loaded safely."""
+"""Files written atomically (never half-written, even on Ctrl-C or a full disk) and checkpoints loaded safely."""
+import errno
 import json
 import os
 import tempfile
@@ -8,31 +9,47 @@ import torch
 
 from .errors import UserError
 
+UMASK = os.umask(0o022)  # Read the process's umask (the only way is to set it), then put it back
+os.umask(UMASK)
 
-def _write_atomically(path, write):
-    """Call `write(file)` on a temporary file next to `path`, then rename it to `path` in one step."""
+
+def write_atomically(path, write):
+    """Call `write(file)` on a temporary file next to `path`, then rename it to `path` in one step.
+
+    A full disk or a folder that cannot be written raises `UserError` naming `path`; the temporary
+    file is removed in every case, so nothing half-written is left behind.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    except OSError as error:
+        raise UserError(f"cannot write '{path}': {error.strerror}") from None
     try:
         with os.fdopen(fd, 'wb') as file:
             write(file)
+        os.chmod(tmp_name, 0o666 & ~UMASK)  # mkstemp makes the file private; give it the usual permissions
         os.replace(tmp_name, path)
-    except BaseException:  # Also on Ctrl-C: remove the partial file and re-raise
+    except BaseException as error:  # Also on Ctrl-C: remove the partial file
         os.unlink(tmp_name)
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UserError(f"the disk is full: '{path}' was not written (free some space or give "
+                            'another --out-dir)') from None
+        if isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise UserError(f"cannot write '{path}': {error.strerror}") from None
         raise
     return path
 
 
 def save_checkpoint(checkpoint, path):
     """Save a checkpoint (a state_dict, or a dict holding one) atomically with `torch.save`."""
-    return _write_atomically(path, lambda file: torch.save(checkpoint, file))
+    return write_atomically(path, lambda file: torch.save(checkpoint, file))
 
 
 def save_json(data, path):
     """Save `data` as indented JSON atomically."""
     text = json.dumps(data, indent=2) + '\n'
-    return _write_atomically(path, lambda file: file.write(text.encode('utf-8')))
+    return write_atomically(path, lambda file: file.write(text.encode('utf-8')))
 
 
 def load_checkpoint(path, device='cpu'):
@@ -40,9 +57,11 @@ def load_checkpoint(path, device='cpu'):
 
     `weights_only=True` loads only tensors and plain containers, never arbitrary code, and
     `map_location` lets a checkpoint trained on a GPU load on a CPU-only machine.
-    A missing or unreadable file raises `UserError`.
+    A missing or unreadable file, or a folder, raises `UserError`.
     """
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"model file '{path}' is a folder, not a file (give the .pt file, e.g. with --model)")
     if not path.is_file():
         raise UserError(f"model file '{path}' does not exist (train the model first)")
     try:

@@ -7,7 +7,7 @@ Differences from the slide, on purpose:
   why its log shows values like 0.0097 instead of about 0.49.
 """
 import torch
-from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
+from torch.utils.data import DataLoader, Sampler, TensorDataset
 from tqdm import tqdm
 
 
@@ -69,17 +69,28 @@ def predict(x, model):
         return torch.argmax(output, dim=1).cpu()
 
 
-def tensor_loader(*tensors, batch_size, shuffle=False, generator=None):
-    """A DataLoader over tensors already in memory that takes each batch with one index.
+class IndexBatches(Sampler):
+    """The indices of each mini-batch as one tensor: a new random order every epoch when `shuffle`."""
 
-    `DataLoader(TensorDataset(x, y), batch_size=50)` fetches 50 samples one by one and
-    stacks them again (collation) for every batch. Here a BatchSampler hands the dataset a
-    whole list of indices, `TensorDataset` answers with `x[indices], y[indices]` in one
-    operation, and `batch_size=None` turns collation off. Same batches, far less overhead.
+    def __init__(self, n_data, batch_size, shuffle=False, generator=None):
+        super().__init__()
+        self.n_data, self.batch_size, self.shuffle, self.generator = n_data, batch_size, shuffle, generator
+
+    def __iter__(self):
+        order = torch.randperm(self.n_data, generator=self.generator) if self.shuffle else torch.arange(self.n_data)
+        return iter(order.split(self.batch_size))
+
+    def __len__(self):
+        return (self.n_data + self.batch_size - 1) // self.batch_size
+
+
+def tensor_loader(*tensors, batch_size, shuffle=False, generator=None):
+    """A DataLoader over tensors already in memory that takes each mini-batch with one index.
+
+    `DataLoader(TensorDataset(x, y), batch_size=50)` fetches 50 samples one by one and stacks
+    them again (collation) for every batch. Here the sampler hands the dataset a whole tensor of
+    indices, `TensorDataset` answers with `x[indices], y[indices]` in one operation, and
+    `batch_size=None` turns collation off. Same kind of batches, far less overhead.
     """
     dataset = TensorDataset(*tensors)
-    if shuffle:
-        sampler = RandomSampler(dataset, generator=generator)
-    else:
-        sampler = SequentialSampler(dataset)
-    return DataLoader(dataset, sampler=BatchSampler(sampler, batch_size, drop_last=False), batch_size=None)
+    return DataLoader(dataset, sampler=IndexBatches(len(dataset), batch_size, shuffle, generator), batch_size=None)

@@ -1,9 +1,11 @@
 """Unit tests of the shared helpers in common/."""
 import argparse
+import errno
 import json
 import random
 import subprocess
 import sys
+import types
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -62,8 +64,8 @@ def test_data_dir_from_option_then_environment_then_repository(tmp_path, monkeyp
 
 
 def make_training_parser():
-    return common.make_parser('A test script.\n\nMore text.', '/somewhere/03_nn_iris/iris_my_style.py',
-                              training=True, epochs=10000, batch_size=50, lr=0.01)
+    return common.make_parser('iris_my_style', 'A test script that trains.\n\nMore text.', device='auto', seed=777,
+                              out_dir=True, data_dir=True, epochs=10000, batch_size=50, lr=0.01)
 
 
 def test_parser_defaults_are_the_given_constants():
@@ -74,22 +76,38 @@ def test_parser_defaults_are_the_given_constants():
     assert args.data_dir == common.REPO_ROOT / 'data'
 
 
+def test_parser_offers_only_the_options_asked_for():
+    args = common.make_parser('line_fitting', 'Fits a line.').parse_args([])
+    assert vars(args) == {}
+    args = common.make_parser('mnist_dataset', 'Reads data.', data_dir=True, out_dir=True).parse_args([])
+    assert sorted(vars(args)) == ['data_dir', 'out_dir']
+    with pytest.raises(SystemExit):
+        common.make_parser('line_fitting', 'Fits a line.').parse_args(['--device', 'cpu'])
+
+
 def test_parser_resolves_given_folders(tmp_path):
     args = make_training_parser().parse_args(['--out-dir', str(tmp_path / 'out'), '--data-dir', str(tmp_path),
                                               '--device', 'cpu', '--seed', '1'])
     assert args.out_dir == tmp_path / 'out' and args.data_dir == tmp_path
     assert args.device == torch.device('cpu') and args.seed == 1
+    assert not (tmp_path / 'out').exists()  # Made only when the first file is written
 
 
-def test_help_shows_the_defaults(capsys):
+def test_help_shows_one_sentence_and_the_defaults(capsys):
     with pytest.raises(SystemExit) as exit_info:
         make_training_parser().parse_args(['--help'])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    assert 'A test script.' in text and 'More text' not in text
+    assert text.splitlines()[0].startswith('usage: iris_my_style.py')
+    assert 'A test script that trains.' in text and 'More text' not in text
     for default in ['(default: 10000)', '(default: 50)', '(default: 0.01)', '(default: 777)', '(default: auto)',
                     'results/iris_my_style/']:
         assert default in text
+
+
+def test_first_paragraph_is_joined_into_one_line():
+    doc = 'Digit classification with a CNN\n(slides "Digit Classification (1/4-4/4)").\n\nMore text.'
+    assert cli.first_paragraph(doc) == 'Digit classification with a CNN (slides "Digit Classification (1/4-4/4)").'
 
 
 @pytest.mark.parametrize('argv, message', [
@@ -99,7 +117,11 @@ def test_help_shows_the_defaults(capsys):
     (['--lr', '0'], 'must be a positive number'),
     (['--lr', 'nan'], "'nan' is not a finite number"),
     (['--device', 'tpu'], 'unknown device'),
-    (['--data-dir', '/no/such/folder'], 'does not exist'),
+    (['--data-dir', '/no/such/folder'], "data folder '/no/such/folder' (from --data-dir) does not exist"),
+    (['--data-dir', '/etc/hostname'], "data folder '/etc/hostname' (from --data-dir) is a file, not a folder"),
+    (['--out-dir', '/etc/hostname'], "output folder '/etc/hostname' is a file, not a folder (give another --out-dir)"),
+    (['--out-dir', '/etc/hostname/sub'],
+     "output folder '/etc/hostname/sub' cannot be made: '/etc/hostname' is a file, not a folder"),
     (['--no-such-option'], 'unrecognized arguments'),
 ])
 def test_bad_options_exit_2_with_one_line(argv, message, capsys):
@@ -110,21 +132,36 @@ def test_bad_options_exit_2_with_one_line(argv, message, capsys):
     assert err.count('\n') == 1 and message in err and err.startswith('iris_my_style.py: error:')
 
 
-def test_run_turns_user_errors_and_ctrl_c_into_one_line(capsys):
-    def bad_input():
-        raise common.UserError('the file x.png does not exist')
+def test_an_unwritable_output_folder_is_one_line(tmp_path, monkeypatch, capsys):
+    from common import paths
+    monkeypatch.setattr(paths.os, 'access', lambda path, mode: False)  # As for a learner without permission
+    with pytest.raises(SystemExit):
+        make_training_parser().parse_args(['--out-dir', str(tmp_path)])
+    assert f"output folder '{tmp_path}' is not writable (give another --out-dir)" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        make_training_parser().parse_args(['--out-dir', str(tmp_path / 'new')])
+    assert f"cannot be made: '{tmp_path}' is not writable" in capsys.readouterr().err
 
-    def interrupted():
-        raise KeyboardInterrupt
 
-    with pytest.raises(SystemExit) as exit_info:
-        common.run(bad_input)
-    assert exit_info.value.code == 1
+def test_learner_errors_and_ctrl_c_end_in_one_line(capsys):
+    assert cli.report_error(common.UserError('the file x.png does not exist')) == 1
     assert capsys.readouterr().err == 'error: the file x.png does not exist\n'
-    with pytest.raises(SystemExit) as exit_info:
-        common.run(interrupted)
-    assert exit_info.value.code == 130
-    assert capsys.readouterr().err.startswith('interrupted')
+    assert cli.report_error(KeyboardInterrupt()) == 130
+    assert capsys.readouterr().err.startswith('interrupted: stopped before finishing')
+    assert cli.report_error(ValueError('a bug')) is None  # A bug keeps its traceback
+    assert capsys.readouterr().err == ''
+
+
+def test_a_script_run_from_a_terminal_reports_errors_in_one_line(tmp_path):
+    script = tmp_path / 'fails.py'
+    script.write_text('import common\n'
+                      'args = common.make_parser("fails", "Fails.").parse_args()\n'
+                      'raise common.UserError("no digit found: the image is blank")\n')
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (1, '', 'error: no digit found: the image is blank\n')
+    script.write_text('import common\nargs = common.make_parser("bug", "Has a bug.").parse_args()\n1 / 0\n')
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert result.returncode == 1 and 'Traceback' in result.stderr and 'ZeroDivisionError' in result.stderr
 
 
 # Figures
@@ -157,16 +194,36 @@ def test_interrupted_write_leaves_nothing_behind(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        files._write_atomically(tmp_path / 'model.pt', write_then_stop)
+        files.write_atomically(tmp_path / 'model.pt', write_then_stop)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_old_file_survives_an_interrupted_overwrite(tmp_path):
     path = common.save_json({'run': 1}, tmp_path / 'metrics.json')
     with pytest.raises(KeyboardInterrupt):
-        files._write_atomically(path, lambda file: (_ for _ in ()).throw(KeyboardInterrupt))
+        files.write_atomically(path, lambda file: (_ for _ in ()).throw(KeyboardInterrupt))
     assert json.loads(path.read_text()) == {'run': 1}
     assert [p.name for p in tmp_path.iterdir()] == ['metrics.json']
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path):
+    def disk_full(file):
+        file.write(b'part of a figure')
+        raise OSError(errno.ENOSPC, 'No space left on device')
+
+    with pytest.raises(common.UserError) as error:
+        files.write_atomically(tmp_path / 'loss.png', disk_full)
+    assert str(error.value) == (f"the disk is full: '{tmp_path / 'loss.png'}' was not written (free some space "
+                                'or give another --out-dir)')
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
+    def no_permission(*args, **kwargs):
+        raise PermissionError(errno.EACCES, 'Permission denied')
+    monkeypatch.setattr(files.tempfile, 'mkstemp', no_permission)
+    with pytest.raises(common.UserError, match=f"cannot write '{tmp_path / 'm.pt'}': Permission denied"):
+        common.save_checkpoint({}, tmp_path / 'm.pt')
 
 
 def test_loading_a_missing_or_foreign_file_is_a_user_error(tmp_path):
@@ -175,6 +232,8 @@ def test_loading_a_missing_or_foreign_file_is_a_user_error(tmp_path):
     (tmp_path / 'notes.txt').write_text('not a checkpoint')
     with pytest.raises(common.UserError, match='is not a model checkpoint'):
         common.load_checkpoint(tmp_path / 'notes.txt')
+    with pytest.raises(common.UserError, match=f"model file '{tmp_path}' is a folder, not a file"):
+        common.load_checkpoint(tmp_path)
 
 
 # train / evaluate / predict
@@ -234,15 +293,24 @@ def test_tensor_loader_shuffles_whole_batches_reproducibly():
     assert in_order == [list(range(10)), list(range(10, 20)), [20, 21, 22]]
 
 
-def test_notebook_cell_ignores_the_kernels_argv(monkeypatch):
-    monkeypatch.setattr('sys.argv', ['ipykernel_launcher.py', '-f', '/tmp/kernel.json'])
-    monkeypatch.setitem(sys.modules, 'ipykernel', object())
+def test_a_notebook_reads_no_command_line_but_the_tests_options(monkeypatch):
+    kernel_shell = types.SimpleNamespace(kernel=object())  # What IPython's get_ipython() gives in a kernel
+    monkeypatch.setitem(sys.modules, 'IPython', types.SimpleNamespace(get_ipython=lambda: kernel_shell))
+    monkeypatch.setattr('sys.argv', ['/x/metrics.json'])
+    assert not cli.in_notebook()  # `%run` in a notebook: a command line of its own
+    monkeypatch.setattr('sys.argv', ['/x/ipykernel_launcher.py', '-f', '/tmp/kernel.json'])
+    assert cli.in_notebook()
+    monkeypatch.setattr(cli, 'report_errors_in_one_line', lambda: None)  # No real shell to give the handler to
     assert make_training_parser().parse_args().epochs == 10000
+    monkeypatch.setenv(cli.TEST_ARGS_VAR, '--epochs 3 --lr 0.5')
+    args = make_training_parser().parse_args()
+    assert (args.epochs, args.lr) == (3, 0.5)
 
 
 def test_closed_pipe_ends_quietly(tmp_path):
     script = tmp_path / 'many_lines.py'
-    script.write_text('from common import run\n\ndef main():\n    for i in range(100000):\n        print(i)\n\nrun(main)\n')
+    script.write_text('import common\ncommon.make_parser("many_lines", "Prints.").parse_args()\n'
+                      'for i in range(100000):\n    print(i)\n')
     shell = f'{sys.executable} {script} | head -n 2'
     result = subprocess.run(shell, shell=True, capture_output=True, text=True, cwd=tmp_path)
     assert result.stdout == '0\n1\n'
@@ -271,13 +339,6 @@ def test_train_steps_a_per_batch_scheduler_after_every_batch():
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=10)
     common.train(model, common.tensor_loader(x, y, batch_size=5), F.cross_entropy, optimizer, scheduler)
     assert scheduler.last_epoch == 5  # 5 batches: 5 steps of the schedule
-
-
-def test_data_only_parser_has_a_data_dir_but_no_training_options(tmp_path):
-    parser = common.make_parser('Reads data.', '/x/04_cnn_mnist/mnist_dataset.py', data=True)
-    args = parser.parse_args(['--data-dir', str(tmp_path)])
-    assert args.data_dir == tmp_path and not hasattr(args, 'epochs')
-    assert not hasattr(common.make_parser('No data.', '/x/a.py').parse_args([]), 'data_dir')
 
 
 def test_plot_loss_curves_draws_both_curves():

@@ -1,21 +1,21 @@
-"""The guided tour: run_all.py runs scripts in slide order and reports each in a table."""
+"""The guided tour: run_all.py runs scripts in slide order, reports each in a table, and redraws the gallery."""
 import pytest
 from conftest import REPO_ROOT, load_script
+from test_notebooks import section_scripts
 
 
 def test_every_script_of_the_sections_is_in_the_tour():
     run_all = load_script('run_all.py')
     in_tour = {script for script, _, _ in run_all.SCRIPTS}
-    on_disk = {str(path.relative_to(REPO_ROOT)) for path in REPO_ROOT.glob('0[1-5]_*/*.py')}
-    helpers = {'02_autograd/gd_common.py', '04_cnn_mnist/make_test_digit.py'}  # Imported or run once, not slides
-    assert in_tour == on_disk - helpers
+    scripts = {str(path.relative_to(REPO_ROOT)) for path in section_scripts()}
+    assert in_tour == scripts - {'04_cnn_mnist/make_test_digit.py'}  # That one draws a tracked file, once
 
 
 def test_tour_prints_a_table_and_fails_when_a_script_fails(tmp_path, monkeypatch, capsys):
     run_all = load_script('run_all.py')
     monkeypatch.setattr(run_all, 'QUICK_OUT', tmp_path)
     monkeypatch.setattr(run_all, 'SCRIPTS', [
-        ('02_autograd/grad_descent.py', ['--max-iter', '3'], []),
+        ('02_autograd/grad_descent.py', ['--max-iter', '3', '--out-dir', '{out}'], []),
         ('01_tensors/cpu_vs_gpu.py', ['--n', '0'], []),  # Nonsense: exits 2
     ])
     assert run_all.main([]) == 1
@@ -41,9 +41,10 @@ def test_tour_selects_scripts_by_name_in_slide_order(tmp_path, monkeypatch, caps
         run_all.main(['no_such_script'])
 
 
-def test_quick_commands_point_to_the_quick_output_folders():
+def test_commands_point_to_the_output_folders():
     run_all = load_script('run_all.py')
-    command = run_all.build_command('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt'], False)
+    command = run_all.build_command('04_cnn_mnist/cnn_mnist_load.py',
+                                    ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], False)
     assert command[-4:] == ['--model', str(run_all.QUICK_OUT / 'cnn_mnist' / 'cnn_mnist.pt'),
                             '--out-dir', str(run_all.QUICK_OUT / 'cnn_mnist_load')]
     ddp = run_all.build_command('04_cnn_mnist/cnn_mnist_ddp.py', [], True)

@@ -1,0 +1,167 @@
+"""The data sets, taken from what the learner has, in every form their official sources hand out.
+
+Only what is missing is downloaded (announced); offline, one line says which files to put where.
+
+- MNIST (slides "Loading the MNIST Dataset", "Digit Classification with the MNIST Dataset"):
+  `<data>/MNIST/raw/` with the four IDX files, each uncompressed or as the `.gz` the mirrors serve.
+- Names (slides "Name2Lang ... (4/7)"): `<data>/names/<Language>.txt`, the PyTorch tutorial's
+  archive `<data>/data.zip`, or that archive extracted in place (`<data>/data/names/`).
+- Text files are read as UTF-8; a file in another encoding is read as Latin-1, with one warning line.
+"""
+import gzip
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import torchvision
+from torchvision.datasets.utils import download_url
+
+from .errors import UserError
+from .files import write_atomically
+
+# The four files torchvision reads from `<data>/MNIST/raw/`: {name: (IDX magic number, item shape)}
+MNIST_FILES = {
+    'train-images-idx3-ubyte': (2051, (28, 28)),
+    'train-labels-idx1-ubyte': (2049, ()),
+    't10k-images-idx3-ubyte': (2051, (28, 28)),
+    't10k-labels-idx1-ubyte': (2049, ()),
+}
+NAMES_URL = 'https://download.pytorch.org/tutorial/data.zip'  # Its data/names/ holds the 18 <Language>.txt
+
+
+def mnist_raw_folder(data_dir):
+    """Return the folder where torchvision keeps the raw MNIST files: `<data_dir>/MNIST/raw`."""
+    return Path(data_dir) / 'MNIST' / 'raw'
+
+
+def unpack_gz(gz_path, path):
+    """Decompress `gz_path` into `path` (atomically); a broken archive raises `UserError` naming it."""
+    def write(file):
+        with gzip.open(gz_path, 'rb') as source:
+            shutil.copyfileobj(source, file)
+    try:
+        write_atomically(path, write)
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        raise UserError(f"'{gz_path}' is not a readable .gz file ({type(error).__name__}): delete it to "
+                        'download it again, or replace it') from None
+    print(f'Unpacked {gz_path.name} into {path}')
+
+
+def check_idx_file(path, magic, item_shape):
+    """Raise `UserError` naming `path` unless it is an IDX file with this magic number and item shape."""
+    header_size = 4 * (2 + len(item_shape))
+    with open(path, 'rb') as file:
+        header = [int.from_bytes(file.read(4), 'big') for _ in range(2 + len(item_shape))]
+    size = path.stat().st_size
+    expected = header_size + header[1] * int(np.prod(item_shape))
+    problem = None
+    if size < header_size or header[0] != magic:
+        problem = 'not an MNIST IDX file of this kind'
+    elif tuple(header[2:]) != item_shape:
+        problem = f'items of shape {tuple(header[2:])}, not {item_shape}'
+    elif size != expected:
+        problem = f'{size} bytes where its header promises {expected}'
+    if problem:
+        raise UserError(f"'{path}' is broken ({problem}): delete it to download it again, or replace it")
+
+
+def download_mnist_file(name, raw_folder):
+    """Download `<name>.gz` with torchvision's list of mirrors into `raw_folder` and unpack it; True if done."""
+    md5 = dict(torchvision.datasets.MNIST.resources)[f'{name}.gz']
+    for mirror in torchvision.datasets.MNIST.mirrors:
+        try:
+            download_url(f'{mirror}{name}.gz', raw_folder, md5=md5)
+        except BaseException as error:  # No network, a mirror down: try the next one
+            (raw_folder / f'{name}.gz').unlink(missing_ok=True)  # Nothing half-downloaded stays
+            if not isinstance(error, Exception):
+                raise
+            continue
+        unpack_gz(raw_folder / f'{name}.gz', raw_folder / name)
+        return True
+    return False
+
+
+def prepare_mnist(data_dir):
+    """Make sure the four raw MNIST files are in `<data_dir>/MNIST/raw/`, uncompressed and sound."""
+    raw_folder = mnist_raw_folder(data_dir)
+    for name in MNIST_FILES:  # Unpack what the learner holds as .gz
+        if not (raw_folder / name).is_file() and (raw_folder / f'{name}.gz').is_file():
+            unpack_gz(raw_folder / f'{name}.gz', raw_folder / name)
+    missing = [name for name in MNIST_FILES if not (raw_folder / name).is_file()]
+    if missing:
+        print(f'Downloading MNIST into {raw_folder} (missing: {", ".join(missing)}) ...')
+        existed = raw_folder.exists()
+        if not all(download_mnist_file(name, raw_folder) for name in missing):
+            if not existed:  # Leave no empty folders behind
+                for folder in (raw_folder, raw_folder.parent):
+                    if folder.is_dir() and not any(folder.iterdir()):
+                        folder.rmdir()
+            raise UserError(f'MNIST could not be downloaded: put the four files {", ".join(MNIST_FILES)} '
+                            f'(each as it is or as .gz) into {raw_folder}')
+    for name, (magic, item_shape) in MNIST_FILES.items():
+        check_idx_file(raw_folder / name, magic, item_shape)
+
+
+def load_mnist(data_dir, train=True, transform=None):
+    """Return `torchvision.datasets.MNIST` (the training or the test split) read from `data_dir`."""
+    prepare_mnist(data_dir)
+    try:
+        return torchvision.datasets.MNIST(data_dir, train=train, download=False, transform=transform)
+    except Exception as error:  # e.g. labels that do not match the images
+        raise UserError(f'the MNIST files in {mnist_raw_folder(data_dir)} cannot be read '
+                        f'({type(error).__name__}); delete them to download them again') from None
+
+
+def extract_names(archive, names_dir):
+    """Extract `data/names/*.txt` of the tutorial's archive into `names_dir`; the folder appears whole or not at all."""
+    try:
+        with zipfile.ZipFile(archive) as zip_file, tempfile.TemporaryDirectory(dir=names_dir.parent) as tmp_dir:
+            members = [m for m in zip_file.namelist() if m.startswith('data/names/') and m.endswith('.txt')]
+            if not members:
+                raise UserError(f"'{archive}' holds no data/names/*.txt (is it the PyTorch tutorial's data.zip?)")
+            zip_file.extractall(tmp_dir, members)
+            if names_dir.is_dir():
+                names_dir.rmdir()  # Empty (no .txt files): make room for the extracted folder
+            shutil.move(str(Path(tmp_dir) / 'data' / 'names'), str(names_dir))
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise UserError(f"'{archive}' is not a readable zip file ({type(error).__name__}): delete it to "
+                        'download it again, or replace it') from None
+    print(f'Extracted the names data of {archive} into {names_dir}')
+
+
+def find_name_files(data_dir):
+    """Return the 18 `<Language>.txt` files of the names data under `data_dir`, getting them if needed."""
+    data_dir = Path(data_dir)
+    names_dir = data_dir / 'names'
+    for folder in (names_dir, data_dir / 'data' / 'names'):  # Extracted, or the archive extracted in place
+        files = sorted(folder.glob('*.txt'))
+        if files:
+            return files
+    archive = data_dir / 'data.zip'
+    if not archive.is_file():
+        print(f'Downloading the names data from {NAMES_URL} into {data_dir} ...')
+        try:
+            download_url(NAMES_URL, data_dir, filename='data.zip')
+        except BaseException as error:
+            archive.unlink(missing_ok=True)  # Nothing half-downloaded stays
+            if not isinstance(error, Exception):
+                raise
+            raise UserError(f'could not download {NAMES_URL} ({type(error).__name__}); offline, put the 18 '
+                            f'<Language>.txt files into {names_dir}/, or the archive data.zip into '
+                            f'{data_dir}/') from None
+    extract_names(archive, names_dir)
+    return sorted(names_dir.glob('*.txt'))
+
+
+def read_text(path):
+    """Return the text of the file `path`: UTF-8, or Latin-1 (with one warning line) when it is not UTF-8."""
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode('utf-8-sig')  # '-sig': a byte order mark some editors write is not text
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b'\n') + 1
+        print(f"warning: '{path}' is not UTF-8 (line {line}); read it as Latin-1", file=sys.stderr)
+        return raw.decode('latin-1')
