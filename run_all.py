@@ -3,6 +3,7 @@
     python run_all.py                 # quick settings (a few minutes on a laptop CPU)
     python run_all.py --full          # the scripts' real settings (the slides' runs)
     python run_all.py 03_nn_iris      # only the scripts whose path contains one of these words
+    python run_all.py --gallery       # redraw the README's pictures in docs/ (real settings, about 5 minutes)
 
 Teachers: run it on a lab machine before class. It exits with code 1 if any script fails.
 Figures go to results/run_all/<script>/ (quick) or each script's own results/<script>/ (--full);
@@ -15,9 +16,12 @@ import sys
 import time
 from pathlib import Path
 
+from PIL import Image
+
 REPO_ROOT = Path(__file__).resolve().parent
 QUICK_OUT = REPO_ROOT / 'results' / 'run_all'
 FULL_OUT = REPO_ROOT / 'results'      # Each script's own default output folder is results/<script>/
+DOCS = REPO_ROOT / 'docs'
 DDP = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2']
 
 # (script, options for a quick run, options for --full). In the options, `{out}` is the script's output
@@ -39,6 +43,8 @@ SCRIPTS = [
     ('04_cnn_mnist/mnist_dataset.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/draw_digit.py', ['--demo', '--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'],
+     ['--demo']),
     ('04_cnn_mnist/lr_schedulers.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_class_styles.py', [], []),
     ('04_cnn_mnist/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000', '--out-dir', '{out}'], []),
@@ -46,6 +52,19 @@ SCRIPTS = [
     ('05_rnn_name2lang/rnn_name2lang_load.py', ['--model', '{out:rnn_name2lang}/rnn_name2lang.pt', 'Choi', 'Tanaka'],
      ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']),
 ]
+
+# The README's pictures: (script, the figure it saves, its name in docs/), drawn with the real settings
+GALLERY = [
+    ('02_autograd/grad_descent.py', 'grad_descent.png', 'grad_descent.png'),
+    ('03_nn_iris/activation_funcs.py', 'activation_funcs.png', 'activation_funcs.png'),
+    ('03_nn_iris/iris_my_style.py', 'iris_my_style_boundaries.png', 'iris_boundaries.png'),
+    ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist_loss.png', 'mnist_loss.png'),
+    ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist_confusion.png', 'mnist_confusion.png'),
+    ('04_cnn_mnist/draw_digit.py', 'draw_digit_demo.png', 'draw_digit.png'),
+    ('05_rnn_name2lang/rnn_name2lang.py', 'rnn_name2lang_confusion.png', 'name2lang_confusion.png'),
+]
+FULL_WIDTH, THUMB_WIDTH = 800, 240  # Pixels of a picture in docs/ and of its thumbnail in docs/thumbs/
+
 
 def output_folder(script, full):
     return (FULL_OUT if full else QUICK_OUT) / Path(script).stem
@@ -78,12 +97,32 @@ def run_script(script, options, full, log_dir):
     return ('ok' if result.returncode == 0 else 'FAILED'), seconds, len(figures), last_line
 
 
+def export_gallery():
+    """Copy the gallery's figures from results/ into docs/ (at most FULL_WIDTH wide) with thumbnails; return paths."""
+    written, docs = [], DOCS
+    (docs / 'thumbs').mkdir(parents=True, exist_ok=True)
+    for script, figure, name in GALLERY:
+        with Image.open(output_folder(script, full=True) / figure) as image:
+            image = image.convert('RGB')
+        for folder, width in [(docs, FULL_WIDTH), (docs / 'thumbs', THUMB_WIDTH)]:
+            scaled = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS) \
+                if image.width > width else image
+            scaled.quantize(colors=128).save(folder / name, optimize=True)  # Plots need few colours: small files
+            written.append(folder / name)
+    return written
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description='Run every script of the tutorial in slide order, headless.')
     parser.add_argument('only', nargs='*', help='run only the scripts whose path contains one of these words')
     parser.add_argument('--full', action='store_true', help="use the scripts' real settings, not quick ones")
+    parser.add_argument('--gallery', action='store_true',
+                        help="run the scripts of the README's pictures with their real settings and redraw docs/")
     args = parser.parse_args(argv)
 
+    if args.gallery:
+        args.full = True
+        args.only = [script for script, _, _ in GALLERY]
     selected = [entry for entry in SCRIPTS if not args.only or any(word in entry[0] for word in args.only)]
     if not selected:
         parser.error(f'no script matches {args.only}')
@@ -99,6 +138,9 @@ def main(argv=None):
             print(f'    {last_line}  (log: {log_dir / Path(script).stem}.log)')
             n_failed += 1
     print(f'{len(selected) - n_failed} passed, {n_failed} failed in {time.time() - total:.0f} seconds')
+    if args.gallery and not n_failed:
+        written = export_gallery()
+        print(f'Gallery: {len(written)} pictures in {DOCS} ({sum(p.stat().st_size for p in written) // 1024} KB)')
     return 1 if n_failed else 0
 
 

@@ -1,6 +1,7 @@
 """The guided tour: run_all.py runs scripts in slide order, reports each in a table, and redraws the gallery."""
 import pytest
 from conftest import REPO_ROOT, load_script
+from PIL import Image
 from test_notebooks import section_scripts
 
 
@@ -47,8 +48,35 @@ def test_commands_point_to_the_output_folders():
                                     ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], False)
     assert command[-4:] == ['--model', str(run_all.QUICK_OUT / 'cnn_mnist' / 'cnn_mnist.pt'),
                             '--out-dir', str(run_all.QUICK_OUT / 'cnn_mnist_load')]
+    command = run_all.build_command('04_cnn_mnist/draw_digit.py', ['--demo'], True)
+    assert command[-2:] == [str(REPO_ROOT / '04_cnn_mnist' / 'draw_digit.py'), '--demo']
     ddp = run_all.build_command('04_cnn_mnist/cnn_mnist_ddp.py', [], True)
     assert ddp[1:3] == ['-m', 'torch.distributed.run'] and ddp[-1].endswith('cnn_mnist_ddp.py')
+
+
+def test_gallery_runs_its_scripts_with_real_settings_and_writes_small_pictures(tmp_path, monkeypatch, capsys):
+    run_all = load_script('run_all.py')
+    monkeypatch.setattr(run_all, 'QUICK_OUT', tmp_path / 'quick')
+    monkeypatch.setattr(run_all, 'FULL_OUT', tmp_path / 'results')
+    monkeypatch.setattr(run_all, 'DOCS', tmp_path / 'docs')
+    ran = []
+
+    def fake_run(script, options, full, log_dir):  # Each script "draws" its figure, 1200 x 900 pixels
+        ran.append((script, full))
+        for gallery_script, figure, _ in run_all.GALLERY:
+            if gallery_script == script:
+                folder = run_all.output_folder(script, full)
+                folder.mkdir(parents=True, exist_ok=True)
+                Image.new('RGB', (1200, 900), 'white').save(folder / figure)
+        return 'ok', 1.0, 1, ''
+    monkeypatch.setattr(run_all, 'run_script', fake_run)
+    assert run_all.main(['--gallery']) == 0
+    assert ran == [(script, True) for script, _, _ in run_all.SCRIPTS
+                   if script in {gallery_script for gallery_script, _, _ in run_all.GALLERY}]
+    for _, _, name in run_all.GALLERY:
+        with Image.open(tmp_path / 'docs' / name) as full, Image.open(tmp_path / 'docs' / 'thumbs' / name) as thumb:
+            assert full.size == (run_all.FULL_WIDTH, 600) and thumb.size == (run_all.THUMB_WIDTH, 180)
+    assert 'Gallery: 14 pictures in' in capsys.readouterr().out
 
 
 def test_whole_tour_passes_on_real_data(real_data_dir, tmp_path, monkeypatch, capsys):
