@@ -1,9 +1,17 @@
-"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP), launched with torchrun.
+r"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP), launched with torchrun.
 
 The slides list data parallelism among PyTorch's strengths; this is the same training as
 `cnn_mnist.py` (same model, data and options), spread over N processes:
 
-    torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py --epochs 2
+    torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py --epochs 2           # 2 processes, this machine
+
+Two machines (or more, with --nnodes): the same command on each, meeting at machine A's address:
+
+    torchrun --nnodes 2 --nproc-per-node 2 --rdzv-backend c10d --rdzv-endpoint <A's address>:29500 \
+             --rdzv-id mnist 04_cnn_mnist/cnn_mnist_ddp.py --epochs 2
+
+(c10d numbers the machines itself; with `--rdzv-backend static` give each its `--node-rank 0` / `1`.)
+Both machines need the repository and the data; rank 0 saves the model where it runs.
 
 Each process trains on its own share of every epoch (DistributedSampler) and DDP averages the
 gradients, so all copies of the model stay identical. --batch-size is the total over all

@@ -3,6 +3,8 @@
 the slide's headline on the real MNIST: the trained model reads data/cnn_mnist_test.png as a 3."""
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
 
@@ -13,7 +15,7 @@ import torch
 import torchvision
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from conftest import (FAKE_MNIST_SIZES, REPO_ROOT, fake_digits, load_script, make_fake_mnist, notebook_images,
-                      notebook_text, run_main)
+                      notebook_text, run_cli, run_main)
 
 import common
 from common.data import MNIST_FILES
@@ -367,6 +369,43 @@ def test_ddp_two_processes_on_cpu(fake_mnist, tmp_path, cnn):
     metrics = json.loads((tmp_path / 'metrics.json').read_text())
     assert metrics['world_size'] == 2 and metrics['accuracy'] > 0.5
     assert cnn.load_model(tmp_path / 'cnn_mnist.pt').options == {'batch_norm': False, 'residual': False}
+
+
+def test_ddp_as_two_machines_on_this_one(fake_mnist, tmp_path):
+    """Two torchrun launches with --nnodes 2, one process each, meet at a c10d rendezvous on 127.0.0.1."""
+    with socket.socket() as free:  # A free port for the rendezvous
+        free.bind(('127.0.0.1', 0))
+        port = free.getsockname()[1]
+    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1')
+    node = [sys.executable, '-m', 'torch.distributed.run', '--nnodes', '2', '--nproc-per-node', '1',
+            '--rdzv-backend', 'c10d', '--rdzv-endpoint', f'127.0.0.1:{port}', '--rdzv-id', 'two_machines',
+            str(REPO_ROOT / DDP), '--data-dir', str(fake_mnist), '--out-dir', str(tmp_path), '--epochs', '1',
+            '--batch-size', '64', '--device', 'cpu']
+    machines = [subprocess.Popen(node, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(2)]
+    outputs = [machine.communicate(timeout=240) for machine in machines]
+    assert [machine.returncode for machine in machines] == [0, 0], [err[-1500:] for _, err in outputs]
+    logs = ''.join(out for out, _ in outputs)
+    assert logs.count('DDP: 2 process(es), backend gloo') == 1 and logs.count('VaAcc=') == 1  # Rank 0 only
+    assert json.loads((tmp_path / 'metrics.json').read_text())['world_size'] == 2
+    result = run_cli(CNN_LOAD, '--model', tmp_path / 'cnn_mnist.pt', '--out-dir', tmp_path / 'load', '--device', 'cpu')
+    assert result.returncode == 0 and f'{TEST_IMAGE.name}: ' in result.stdout and '(probability ' in result.stdout
+
+
+def test_ddp_scaling_benchmark_compares_1_and_2_processes(fake_mnist):
+    result = run_main('benchmarks/ddp_scaling.py', '--data-dir', fake_mnist, '--epochs', '1', '--batch-size', '64')
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == common.describe_machine() and lines[2].split() == ['processes', 'threads', 'each', 'images/s',
+                                                                           'test', 'accuracy', 'train', 's']
+    rows = [line.split() for line in lines[3:5]]
+    cores = os.cpu_count()
+    assert [row[:2] for row in rows] == [['1', str(cores)], ['2', str(max(1, cores // 2))]]  # The cores shared fairly
+    assert all(float(row[3]) > 0.5 for row in rows)  # Both learn the fake digits
+    ratio, accuracies = re.fullmatch(r'2 processes vs 1: ([\d.]+)x the images per second; test accuracy (.+)',
+                                     lines[5]).groups()
+    assert float(ratio) == pytest.approx(float(rows[1][2]) / float(rows[0][2]), rel=0.05)
+    assert accuracies == f'{rows[1][3]} vs {rows[0][3]}'
 
 
 # Notebooks: every script run top to bottom as a notebook, leaving what it built -------------------------
