@@ -19,6 +19,8 @@ from common import UserError
 def load_image(path):
     """Open the image file at `path` as a PIL image; a missing or unreadable file raises `UserError`."""
     path = Path(path)
+    if path.is_dir():
+        raise UserError(f"'{path}' is a folder, not an image file")
     if not path.is_file():
         raise UserError(f"image file '{path}' does not exist")
     try:

@@ -1,0 +1,127 @@
+"""Every path a learner types, in every script, and the data in the forms learners really have (issue 11).
+
+Each bad path ends in one line on stderr with a non-zero exit code, no traceback, nothing written.
+"""
+import gzip
+import re
+import shutil
+
+import pytest
+from conftest import REPO_ROOT, load_script, make_fake_mnist, make_fake_names, run_main
+from test_notebooks import section_scripts
+
+HELP = {str(path.relative_to(REPO_ROOT)): run_main(str(path.relative_to(REPO_ROOT)), '--help').out
+        for path in section_scripts()}  # What each script says it takes
+SCRIPTS_WITH = {option: sorted(script for script, text in HELP.items() if f'[{option} ' in text)
+                for option in ['--out-dir', '--data-dir', '--model', '--output']}
+
+
+def test_the_scripts_with_path_options_are_the_expected_ones():
+    assert SCRIPTS_WITH['--data-dir'] == ['04_cnn_mnist/cnn_mnist.py', '04_cnn_mnist/cnn_mnist_ddp.py',
+                                          '04_cnn_mnist/mnist_dataset.py', '05_rnn_name2lang/rnn_name2lang.py']
+    assert SCRIPTS_WITH['--model'] == ['04_cnn_mnist/cnn_mnist_load.py', '04_cnn_mnist/draw_digit.py',
+                                       '05_rnn_name2lang/rnn_name2lang_load.py']
+    assert SCRIPTS_WITH['--output'] == ['04_cnn_mnist/make_test_digit.py']
+    assert len(SCRIPTS_WITH['--out-dir']) == 14  # Every script that writes a figure, a model or numbers
+    every_path_option = {'--out-dir', '--data-dir', '--model', '--output'}
+    for script, text in HELP.items():  # No other option takes a path
+        options = set(re.findall(r'\[(--[a-z-]+) [A-Z_]+\]', text))
+        assert options & every_path_option == {o for o in every_path_option if script in SCRIPTS_WITH[o]}
+
+
+@pytest.fixture(scope='module')
+def a_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp('paths') / 'notes.txt'
+    path.write_text('a file, not a folder')
+    return path
+
+
+@pytest.mark.parametrize('script', SCRIPTS_WITH['--out-dir'])
+def test_an_output_folder_that_is_a_file(script, a_file):
+    result = run_main(script, '--out-dir', a_file)
+    assert (result.code, result.out) == (2, '')
+    assert result.err == (f"{script.split('/')[1]}: error: output folder '{a_file}' is a file, not a folder "
+                          '(give another --out-dir) (see --help)\n')
+
+
+@pytest.mark.parametrize('script', SCRIPTS_WITH['--out-dir'])
+def test_an_output_folder_inside_a_file(script, a_file):
+    result = run_main(script, '--out-dir', a_file / 'figures')
+    assert (result.code, result.out) == (2, '')
+    assert result.err == (f"{script.split('/')[1]}: error: output folder '{a_file / 'figures'}' cannot be made: "
+                          f"'{a_file}' is a file, not a folder (give another --out-dir) (see --help)\n")
+
+
+@pytest.mark.parametrize('script', SCRIPTS_WITH['--data-dir'])
+def test_a_data_folder_that_is_a_file_or_missing(script, a_file, tmp_path):
+    name = script.split('/')[1]
+    result = run_main(script, '--data-dir', a_file, '--out-dir', tmp_path)
+    assert (result.code, result.out) == (2, '')
+    assert result.err == f"{name}: error: data folder '{a_file}' (from --data-dir) is a file, not a folder (see --help)\n"
+    result = run_main(script, '--data-dir', tmp_path / 'none', '--out-dir', tmp_path)
+    assert result.err == (f"{name}: error: data folder '{tmp_path / 'none'}' (from --data-dir) does not exist "
+                          '(see --help)\n')
+    assert list(tmp_path.iterdir()) == []  # Nothing written
+
+
+@pytest.mark.parametrize('script', SCRIPTS_WITH['--model'])
+def test_a_model_path_that_is_a_folder_or_missing(script, tmp_path):
+    extra = ['--demo'] if 'draw_digit' in script else ['Choi'] if 'rnn' in script else []
+    result = run_main(script, '--model', tmp_path, *extra)
+    assert (result.code, result.out.count('\n') <= 1) == (1, True)  # At most the 'Device: cpu' line
+    assert result.err == f"error: model file '{tmp_path}' is a folder, not a file (give the .pt file, e.g. with --model)\n"
+    result = run_main(script, '--model', tmp_path / 'none.pt', *extra)
+    assert result.code == 1 and result.err.startswith(f"error: model file '{tmp_path / 'none.pt'}' does not exist")
+
+
+def test_an_image_path_that_is_a_folder(tmp_path):
+    image = load_script('04_cnn_mnist/mnist_image.py')
+    with pytest.raises(image.UserError) as error:
+        image.prepare_image(tmp_path)
+    assert str(error.value) == f"'{tmp_path}' is a folder, not an image file"
+
+
+def test_make_test_digit_output_that_is_a_folder(tmp_path):
+    result = run_main('04_cnn_mnist/make_test_digit.py', '--output', tmp_path)
+    assert result.code == 1
+    assert result.err == (f"error: --output '{tmp_path}' is a folder: give a file name, e.g. "
+                          f"{tmp_path / 'cnn_mnist_test.png'}\n")
+
+
+# The forms of the data that learners have, through the scripts ------------------------------------------------
+def test_mnist_dataset_reads_the_gz_files_of_the_mirrors_offline(tmp_path, monkeypatch):
+    from common import data
+    monkeypatch.setattr(data.torchvision.datasets.MNIST, 'mirrors', ['http://127.0.0.1:9/'])  # Offline
+    raw = make_fake_mnist(tmp_path / 'data') / 'MNIST' / 'raw'
+    for path in list(raw.iterdir()):
+        with open(path, 'rb') as source, gzip.open(f'{path}.gz', 'wb') as target:
+            shutil.copyfileobj(source, target)
+        path.unlink()
+    result = run_main('04_cnn_mnist/mnist_dataset.py', '--data-dir', tmp_path / 'data', '--out-dir', tmp_path / 'out')
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[:4] == [f'Unpacked {name}.gz into {raw / name}' for name in data.MNIST_FILES]
+    assert 'Number of datapoints: 400' in result.out and 'Downloading' not in result.out
+
+
+def test_mnist_dataset_offline_without_files_says_which_files_to_put_where(tmp_path, monkeypatch):
+    from common import data
+    monkeypatch.setattr(data.torchvision.datasets.MNIST, 'mirrors', ['http://127.0.0.1:9/'])
+    result = run_main('04_cnn_mnist/mnist_dataset.py', '--data-dir', tmp_path, '--out-dir', tmp_path / 'out')
+    assert result.code == 1
+    assert result.err == (f'error: MNIST could not be downloaded: put the four files train-images-idx3-ubyte, '
+                          f'train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each as it is '
+                          f'or as .gz) into {tmp_path / "MNIST" / "raw"}\n')
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_rnn_reads_the_names_archive_offline(tmp_path, monkeypatch):
+    import zipfile
+    names = make_fake_names(tmp_path / 'made') / 'names'
+    with zipfile.ZipFile(tmp_path / 'data.zip', 'w') as archive:
+        for path in names.iterdir():
+            archive.write(path, f'data/names/{path.name}')
+    result = run_main('05_rnn_name2lang/rnn_name2lang.py', '--data-dir', tmp_path, '--out-dir', tmp_path / 'out',
+                      '--epochs', '1', '--hidden', '8', '--device', 'cpu')
+    assert result.code == 0, result.err
+    assert f'Extracted the names data of {tmp_path / "data.zip"} into {tmp_path / "names"}' in result.out
+    assert 'Names: 36 in 3 languages' in result.out
