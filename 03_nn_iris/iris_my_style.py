@@ -11,7 +11,7 @@ Differences from the slide, on purpose:
   because the slide divides each batch's mean loss by the number of samples once more.
 - The DataLoader takes each mini-batch with one index (`common.tensor_loader`) where the slide's builds
   it sample by sample, and the evaluation takes all 150 samples in one batch: the same batches and
-  numbers, about 2.5x faster on a 2-core CPU (benchmarks/iris_dataloader.py).
+  numbers, about 2.2x faster on a 2-core AMD EPYC CPU (benchmarks/iris_dataloader.py).
 """
 # %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
 try:

@@ -8,8 +8,8 @@ The slide's model and training, exactly (SLIDE_SETTING): `python 05_rnn_name2lan
 Differences from the slide, on purpose:
 - A stratified 20 % of the names is held out for validation, in both settings (the slide measures on the
   names it trained on: that hides overfitting).
-- Our defaults: a bidirectional GRU, Adam with a one-cycle schedule, 64 names per step as one PackedSequence
-  (benchmarks/rnn_batching.py), mild class weights and label smoothing: about 0.84 held-out accuracy.
+- Our defaults: a bidirectional GRU, Adam with a one-cycle schedule, 128 packed names per step, mild class
+  weights, label smoothing: 0.845 held out (balanced 0.570) in about 45 s on a 2-core AMD EPYC CPU.
 """
 # %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
 try:
@@ -39,11 +39,11 @@ common.add_to_path('05_rnn_name2lang')
 import rnn_name2lang_setup as setup  # noqa: E402
 
 # %% Define hyperparameters (ours; SLIDE_SETTING holds the slide's, used with --slide-setting)
-EPOCH_MAX = 15
+EPOCH_MAX = 8
 EPOCH_LOG = 1
-BATCH_SIZE = 64                 # Names per optimizer step
+BATCH_SIZE = 128                # Names per optimizer step
 OPTIMIZER = 'adam'              # 'sgd' or 'adam'
-LEARN_RATE = 0.005              # With 'onecycle': the peak rate
+LEARN_RATE = 0.008              # With 'onecycle': the peak rate
 SCHEDULER = 'onecycle'          # 'step' (SCHEDULER_PARAM, after each epoch) or 'onecycle' (after each batch)
 SCHEDULER_PARAM = {'step_size': 5, 'gamma': 0.5}
 RNN_TYPE = 'gru'                # Try 'rnn', 'lstm' and 'gru'
@@ -214,7 +214,7 @@ if __name__ == '__main__':
             elapse = time.time() - start
             print(f'{epoch:>6} ({elapse:>6.2f} sec), TrLoss={train_loss:.6f}, VaLoss={valid_loss:.6f}, '
                   f'VaAcc={valid_accuracy:.3f}')
-            #     15 (324.40 sec), TrLoss=0.933563, VaLoss=0.689379, VaAcc=0.842  (TrLoss: weighted, smoothed)
+            #      8 ( 32.56 sec), TrLoss=1.054099, VaLoss=0.629389, VaAcc=0.845  (TrLoss: weighted, smoothed)
     elapse = time.time() - start
 
     # 3.2. Save the trained model with what rnn_name2lang_load.py needs to use it again
@@ -236,8 +236,8 @@ if __name__ == '__main__':
                          n_dropped=n_dropped)  # Accuracy per language and metrics.json (rnn_name2lang_setup.py)
 
     # 5. Test your texts (top 1: the slide's, then ours with the defaults)
-    report_predict('Choi', model, target_names, args.top_k)    # 1. Korean    : 50.5 %  (Korean   : 67.4 %)
-    report_predict('Jane', model, target_names, args.top_k)    # 1. English   : 62.4 %  (English  : 49.9 %)
-    report_predict('Daniel', model, target_names, args.top_k)  # 1. English   : 48.4 %  (French   : 27.7 %)
-    report_predict('Chow', model, target_names, args.top_k)    # 1. Korean    : 69.8 %  (Chinese  : 31.6 %)
-    report_predict('Tanaka', model, target_names, args.top_k)  # 1. Japanese  : 84.4 %  (Japanese : 87.2 %)
+    report_predict('Choi', model, target_names, args.top_k)    # 1. Korean    : 50.5 %  (Korean   : 44.2 %)
+    report_predict('Jane', model, target_names, args.top_k)    # 1. English   : 62.4 %  (English  : 25.1 %)
+    report_predict('Daniel', model, target_names, args.top_k)  # 1. English   : 48.4 %  (French   : 28.9 %)
+    report_predict('Chow', model, target_names, args.top_k)    # 1. Korean    : 69.8 %  (English  : 31.5 %)
+    report_predict('Tanaka', model, target_names, args.top_k)  # 1. Japanese  : 84.4 %  (Japanese : 86.2 %)

@@ -6,6 +6,9 @@ step as one PackedSequence. Both loops train the same model over the same traini
 epoch, side by side in one run; this prints the seconds of each and their ratio.
 
     python benchmarks/rnn_batching.py --data-dir ../shared/data
+
+On a 2-core AMD EPYC (AVX2, no AMX, 2 threads): the slide's loop 18.80 s per epoch, ours 0.64 s with 128 names
+per step (rnn_name2lang.py's default): 29.2x. With 64 names per step (--batch-size 64): about 17x.
 """
 # %% Imports
 import random

@@ -392,6 +392,17 @@ def test_ddp_as_two_machines_on_this_one(fake_mnist, tmp_path):
     assert result.returncode == 0 and f'{TEST_IMAGE.name}: ' in result.stdout and '(probability ' in result.stdout
 
 
+def test_mnist_pipeline_benchmark_times_both_pipelines(fake_mnist):
+    result = run_main('benchmarks/mnist_pipeline.py', '--data-dir', fake_mnist, '--images', '64', '--rounds', '2')
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == common.describe_machine()
+    rounds = [re.fullmatch(r'Round (\d): slide +(\d+) images/s, ours +(\d+) images/s', line) for line in lines[1:3]]
+    assert all(rounds) and [r.group(1) for r in rounds] == ['1', '2']
+    slide, ours = (float(lines[3].split()[-2]), float(lines[4].split()[-2]))
+    assert lines[5].startswith('Ratio: ') and float(lines[5][7:-1]) == pytest.approx(ours / slide, rel=0.02)
+
+
 def test_ddp_scaling_benchmark_compares_1_and_2_processes(fake_mnist):
     result = run_main('benchmarks/ddp_scaling.py', '--data-dir', fake_mnist, '--epochs', '1', '--batch-size', '64')
     assert result.code == 0, result.err
@@ -423,7 +434,7 @@ def test_mnist_dataset_notebook(notebooks, fake_mnist, tmp_path):
 
 def test_cnn_mnist_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run(f'{SECTION}/cnn_mnist.py', args=f'--out-dir {tmp_path} --device cpu', data_dir=fake_mnist,
-                       edits={'EPOCH_MAX = 5': 'EPOCH_MAX = 2'},  # A learner's edit of a constant: 2 epochs
+                       edits={'EPOCH_MAX = 3': 'EPOCH_MAX = 2'},  # A learner's edit of a constant: 2 epochs
                        extra_cells=['print(type(model).__name__, len(loss_list), loss_list[-1][3] > 0.9)'])
     text = notebook_text(nb)
     lines = text.splitlines()

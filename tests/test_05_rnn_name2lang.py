@@ -293,7 +293,7 @@ def test_notebooks(notebooks, fake_names, tmp_path):
     out_dir = tmp_path / 'out'
     nb = notebooks.run('05_rnn_name2lang/rnn_name2lang.py',
                        args=f'--out-dir {out_dir} --device cpu --hidden 16 --batch-size 8',
-                       data_dir=fake_names, edits={'EPOCH_MAX = 15': 'EPOCH_MAX = 2'},  # A constant feeds --epochs
+                       data_dir=fake_names, edits={'EPOCH_MAX = 8': 'EPOCH_MAX = 2'},  # A constant feeds --epochs
                        extra_cells=['print(type(model).__name__, len(loss_list), len(data), target_names)'])
     text = notebook_text(nb)
     assert 'Device: cpu\nNames: 36 in 3 languages (0 dropped' in text
