@@ -197,12 +197,13 @@ class NotebookRunner:
         if self.kernel is not None:
             self.kernel.shutdown_kernel(now=True)
 
-    def run(self, relpath, args='', data_dir=None, edits=None, extra_cells=(), timeout=300):
+    def run(self, relpath, args='', data_dir=None, edits=None, extra_cells=(), timeout=300, cwd=None):
         """Execute the script at `relpath` as a notebook; return the executed notebook.
 
         `args`: the options the script sees; `data_dir`: $DL_DATA_DIR in the kernel; `edits`:
         {old text: new text} applied to the cells, as a learner edits a constant; `extra_cells`: code
-        run after the last cell (e.g. to inspect `model`).
+        run after the last cell (e.g. to inspect `model`); `cwd`: the kernel's working folder (Jupyter: the
+        script's folder, the default; VS Code or PyCharm may start in the repository root).
         """
         import jupytext
         import nbformat
@@ -217,7 +218,7 @@ class NotebookRunner:
             for cell in cells:
                 cell.source = cell.source.replace(old, new)
         environment = {'DL_TUTORIAL_TEST_ARGS': args}
-        setup = (f'%reset -f\n__import__("os").chdir({str(path.parent)!r})\n'
+        setup = (f'%reset -f\n__import__("os").chdir({str(cwd or path.parent)!r})\n'
                  f'__import__("os").environ.update({environment!r})\n'
                  + (f'__import__("os").environ["DL_DATA_DIR"] = {str(data_dir)!r}\n' if data_dir else
                     '__import__("os").environ.pop("DL_DATA_DIR", None)\n'))

@@ -9,7 +9,7 @@ import sys
 
 import jupytext
 import pytest
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, notebook_images, notebook_text
 
 SECTIONS = sorted(REPO_ROOT.glob('0[1-5]_*'))
 SETUP_MARK = '# %% Setup:'
@@ -75,3 +75,13 @@ def test_every_script_has_a_notebook_test(path):
     tests = ''.join(test.read_text() for test in (REPO_ROOT / 'tests').glob('test_*.py'))
     assert f"notebooks.run('{path.parent.name}/{path.name}'" in tests or \
         f"notebooks.run(f'{{SECTION}}/{path.name}'" in tests, f'no notebook test runs {path.name}'
+
+
+def test_cells_run_from_the_repository_root_as_in_vs_code(notebooks, tmp_path):
+    """VS Code's or PyCharm's interactive window may start in the repository root, not the script's folder:
+    a script that imports the modules beside it (gd_common.py here) still runs."""
+    notebook = notebooks.run('02_autograd/grad_descent.py', args=f'--out-dir {tmp_path} --max-iter 3', cwd=REPO_ROOT,
+                             extra_cells=['import os; print(os.getcwd())'])
+    out = notebook_text(notebook)
+    assert 'Iter: 2, x = ' in out and out.splitlines()[-1] == str(REPO_ROOT)
+    assert notebook_images(notebook) == 1 and (tmp_path / 'grad_descent.png').is_file()

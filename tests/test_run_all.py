@@ -1,4 +1,6 @@
 """The guided tour: run_all.py runs scripts in slide order, reports each in a table, and redraws the gallery."""
+import re
+
 import pytest
 from conftest import REPO_ROOT, load_script
 from PIL import Image
@@ -87,3 +89,14 @@ def test_whole_tour_passes_on_real_data(real_data_dir, tmp_path, monkeypatch, ca
     out = capsys.readouterr().out
     assert status == 0, out
     assert f'{len(run_all.SCRIPTS)} passed, 0 failed' in out
+
+
+def test_every_picture_the_readme_shows_exists():
+    readme = (REPO_ROOT / 'README.md').read_text()
+    pictures = re.findall(r'\((docs/[^)\s]+\.png)\)', readme)
+    run_all = load_script('run_all.py')
+    assert {f'docs/{name}' for _, _, name in run_all.GALLERY} <= set(pictures)
+    assert {f'docs/thumbs/{name}' for _, _, name in run_all.GALLERY} <= set(pictures)
+    for picture in pictures:
+        assert (REPO_ROOT / picture).is_file(), picture
+    assert sum((REPO_ROOT / picture).stat().st_size for picture in set(pictures)) < 800_000
