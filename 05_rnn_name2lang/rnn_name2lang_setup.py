@@ -77,7 +77,8 @@ class PackedNames:
     N x longest x 57 tensor once, and each batch is cut from it with one index (`common.tensor_loader`)
     and packed: `pack_padded_sequence` lines up names of different lengths, and the RNN never reads the
     padding. With the tensor built once, not for every batch, an epoch of the slide's nn.RNN(57, 128)
-    in batches of 128 takes 0.64 s where the slide's loop takes 18.8 s (29x, benchmarks/rnn_batching.py).
+    in batches of 128 takes 0.64 s where the slide's loop takes 18.8 s (29x, benchmarks/rnn_batching.py,
+    on a 2-core AMD EPYC CPU without AMX).
     """
 
     def __init__(self, data, batch_size, shuffle=False, generator=None):
