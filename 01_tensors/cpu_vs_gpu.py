@@ -48,7 +48,7 @@ for dev_name in devices:
 # %% Speed-up over the CPU
 for dev_name, elapse in times.items():
     if dev_name != 'cpu' and 'cpu' in times:
-        print(f'Speed-up of {dev_name} over cpu: {times["cpu"] / elapse:.1f}x')   # The slide: 4.7x, GTX 1060 vs i7-7700HQ
+        print(f'Speed-up of {dev_name} over cpu: {times["cpu"] / elapse:.1f}x')   # Slide: 4.7x, GTX 1060 vs i7-7700HQ
 
 # %% Keep the times with the machine they were measured on (results/cpu_vs_gpu/times.json)
 path = common.save_json({'seconds': times, 'n': args.n, 'machine': common.describe_machine()}, args.out_dir / 'times.json')

@@ -23,6 +23,8 @@ def load_image(path):
         raise UserError(f"'{path}' is a folder, not an image file")
     if not path.is_file():
         raise UserError(f"image file '{path}' does not exist")
+    if path.stat().st_size == 0:
+        raise UserError(f"'{path}' is empty (0 bytes), not an image file")
     try:
         with PIL.Image.open(path) as image:
             image.load()  # Read the pixels now: a truncated file fails here, not later

@@ -13,7 +13,8 @@ Every loop trains the MyDNN of 03_nn_iris/iris_my_style.py from the same seed wi
 The loops take turns, 100 epochs each, so a burst of work from another program slows all of them
 alike; the last lines give the ratio of ours to the slide's loop over the whole run and round by round.
 On a 2-core AMD EPYC (AVX2, no AMX, 2 threads) the slide's loop took 4.84 ms per epoch and ours 2.19:
-2.21x faster (round by round: median 2.27x). With one thread (OMP_NUM_THREADS=1): 4.10 and 1.75 ms, 2.34x. `--device cuda` (or auto on a machine with a GPU) times every loop on the GPU too.
+2.21x faster (round by round: median 2.27x). With one thread (OMP_NUM_THREADS=1): 4.10 and 1.75 ms, 2.34x.
+`--device cuda` (or auto on a machine with a GPU) times every loop on the GPU too.
 
     python benchmarks/iris_dataloader.py                 # 10,000 epochs per loop (about a minute on a quiet 2-core CPU)
     python benchmarks/iris_dataloader.py --epochs 1000   # a quick look

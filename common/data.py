@@ -9,6 +9,7 @@ Only what is missing is downloaded (announced); offline, one line says which fil
 - Text files are read as UTF-8; a file in another encoding is read as Latin-1, with one warning line.
 """
 import gzip
+import re
 import shutil
 import sys
 import tempfile
@@ -123,9 +124,12 @@ def extract_names(archive, names_dir):
             if not members:
                 raise UserError(f"'{archive}' holds no data/names/*.txt (is it the PyTorch tutorial's data.zip?)")
             zip_file.extractall(tmp_dir, members)
-            if names_dir.is_dir():
-                names_dir.rmdir()  # Empty (no .txt files): make room for the extracted folder
-            shutil.move(str(Path(tmp_dir) / 'data' / 'names'), str(names_dir))
+            extracted = Path(tmp_dir) / 'data' / 'names'
+            if names_dir.is_dir():  # It holds no .txt file; its other files (e.g. macOS's .DS_Store) join the new ones
+                for item in names_dir.iterdir():
+                    shutil.move(str(item), str(extracted / item.name))
+                names_dir.rmdir()
+            shutil.move(str(extracted), str(names_dir))
     except (zipfile.BadZipFile, EOFError) as error:
         raise UserError(f"'{archive}' is not a readable zip file ({type(error).__name__}): delete it to "
                         'download it again, or replace it') from None
@@ -157,8 +161,17 @@ def find_name_files(data_dir):
 
 
 def read_text(path):
-    """Return the text of the file `path`: UTF-8, or Latin-1 (with one warning line) when it is not UTF-8."""
+    """Return the text of the file `path`: UTF-8 (or UTF-16 with a byte order mark), or Latin-1 with one warning
+    line when it is not UTF-8; a file that holds control bytes (binary data) raises `UserError`.
+    """
     raw = Path(path).read_bytes()
+    if raw[:2] in (b'\xff\xfe', b'\xfe\xff'):  # UTF-16 with its byte order mark (Windows Notepad's "Unicode")
+        raw = raw.decode('utf-16', errors='replace').encode('utf-8')
+    control = re.search(rb'[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]', raw)  # Binary data (or UTF-16 without its mark)
+    if control:
+        line = raw[:control.start()].count(b'\n') + 1
+        raise UserError(f"'{path}' is not a text file (line {line} holds the control byte {control.group()!r}); "
+                        'save it as UTF-8 text')
     try:
         return raw.decode('utf-8-sig')  # '-sig': a byte order mark some editors write is not text
     except UnicodeDecodeError as error:

@@ -13,6 +13,18 @@ UMASK = os.umask(0o022)  # Read the process's umask (the only way is to set it),
 os.umask(UMASK)
 
 
+def why_not_written(path, error):
+    """The reason, in words, why `path` could not be written: a file where a folder belongs, or the system's reason."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:  # The nearest thing on the way that exists
+        folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        return f"'{folder}' is a file, not a folder"
+    if isinstance(error, FileNotFoundError):
+        return f"its folder '{path.parent}' cannot be made there"
+    return error.strerror
+
+
 def write_atomically(path, write):
     """Call `write(file)` on a temporary file next to `path`, then rename it to `path` in one step.
 
@@ -24,7 +36,7 @@ def write_atomically(path, write):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     except OSError as error:
-        raise UserError(f"cannot write '{path}': {error.strerror}") from None
+        raise UserError(f"cannot write '{path}': {why_not_written(path, error)}") from None
     try:
         with os.fdopen(fd, 'wb') as file:
             write(file)
@@ -67,4 +79,5 @@ def load_checkpoint(path, device='cpu'):
     try:
         return torch.load(path, map_location=device, weights_only=True)
     except Exception as error:
-        raise UserError(f"'{path}' is not a model checkpoint of this tutorial ({type(error).__name__})") from None
+        raise UserError(f"'{path}' is not a model checkpoint of this tutorial: it cannot be read as one (another "
+                        f"kind of file, or a checkpoint cut short or damaged: {type(error).__name__})") from None

@@ -5,6 +5,7 @@ the same from any folder and in a notebook (which has no `__file__`).
 """
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from .errors import UserError
@@ -50,9 +51,13 @@ def check_out_dir(out_dir):
     if not existing.is_dir():
         what = 'is a file' if existing == path else f"cannot be made: '{existing}' is a file"
         raise UserError(f"output folder '{out_dir}' {what}, not a folder (give another --out-dir)")
+    what = 'is not writable' if existing == path else f"cannot be made: '{existing}' is not writable"
     if not os.access(existing, os.W_OK | os.X_OK):
-        what = 'is not writable' if existing == path else f"cannot be made: '{existing}' is not writable"
         raise UserError(f"output folder '{out_dir}' {what} (give another --out-dir)")
+    try:  # os.access can say yes where writing fails (root, /proc, a read-only disk): try it for real
+        os.rmdir(tempfile.mkdtemp(dir=existing, prefix='.write-test-'))
+    except OSError:
+        raise UserError(f"output folder '{out_dir}' {what} (give another --out-dir)") from None
     return path
 
 

@@ -260,7 +260,8 @@ def test_predict_same_digit_in_every_mode(cnn, trained):
     assert digits == {digit} and 0.1 < prob <= 1  # The most likely of 10 digits has at least 1/10
 
 
-@pytest.mark.parametrize('content, message', [(None, 'does not exist'), (b'', 'is not an image'),
+@pytest.mark.parametrize('content, message', [(None, 'does not exist'),
+                                              (b'', r'is empty \(0 bytes\), not an image file'),
                                               (b'hello, not a PNG', 'is not an image'),
                                               (b'\x89PNG\r\n\x1a\n' + b'\0' * 40, 'is not an image')])
 def test_predict_rejects_bad_files(image_prep, tmp_path, content, message):

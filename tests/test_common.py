@@ -143,6 +143,27 @@ def test_an_unwritable_output_folder_is_one_line(tmp_path, monkeypatch, capsys):
     assert f"cannot be made: '{tmp_path}' is not writable" in capsys.readouterr().err
 
 
+def test_an_output_folder_where_writing_fails_although_access_says_yes(tmp_path, monkeypatch, capsys):
+    # As root, on /proc or on a read-only disk, os.access says yes: making a folder there is tried for real
+    from common import paths
+
+    def cannot_make(*args, **kwargs):
+        raise OSError(errno.EROFS, 'Read-only file system')
+    monkeypatch.setattr(paths.tempfile, 'mkdtemp', cannot_make)
+    with pytest.raises(SystemExit) as exit_info:
+        make_training_parser().parse_args(['--out-dir', str(tmp_path / 'new')])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (f"iris_my_style.py: error: output folder '{tmp_path / 'new'}' cannot be made: "
+                                       f"'{tmp_path}' is not writable (give another --out-dir) (see --help)\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_writability_test_leaves_nothing(tmp_path):
+    from common import paths
+    assert paths.check_out_dir(tmp_path / 'a' / 'b') == tmp_path / 'a' / 'b'
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_learner_errors_and_ctrl_c_end_in_one_line(capsys):
     assert cli.report_error(common.UserError('the file x.png does not exist')) == 1
     assert capsys.readouterr().err == 'error: the file x.png does not exist\n'
@@ -224,6 +245,24 @@ def test_a_folder_that_cannot_be_written_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(files.tempfile, 'mkstemp', no_permission)
     with pytest.raises(common.UserError, match=f"cannot write '{tmp_path / 'm.pt'}': Permission denied"):
         common.save_checkpoint({}, tmp_path / 'm.pt')
+
+
+def test_a_file_where_a_folder_belongs_is_named(tmp_path):
+    (tmp_path / 'notes.txt').write_text('a file')
+    for path in [tmp_path / 'notes.txt' / 'm.pt', tmp_path / 'notes.txt' / 'new' / 'm.pt']:
+        with pytest.raises(common.UserError) as error:
+            common.save_checkpoint({}, path)
+        assert str(error.value) == f"cannot write '{path}': '{tmp_path / 'notes.txt'}' is a file, not a folder"
+    assert [p.name for p in tmp_path.iterdir()] == ['notes.txt']
+
+
+def test_a_checkpoint_cut_short_is_named(tmp_path):
+    path = common.save_checkpoint({'model': {'w': torch.zeros(1000)}}, tmp_path / 'm.pt')
+    path.write_bytes(path.read_bytes()[:2000])
+    with pytest.raises(common.UserError) as error:
+        common.load_checkpoint(path)
+    assert str(error.value).startswith(f"'{path}' is not a model checkpoint of this tutorial: it cannot be read as "
+                                       'one (another kind of file, or a checkpoint cut short or damaged: ')
 
 
 def test_loading_a_missing_or_foreign_file_is_a_user_error(tmp_path):

@@ -125,6 +125,15 @@ def test_names_archive_is_extracted_offline(tmp_path, offline, capsys):
     assert not (tmp_path / 'names' / 'eng-fra.txt').exists()
 
 
+def test_names_archive_beside_a_names_folder_without_names(tmp_path, offline):
+    (tmp_path / 'names').mkdir()
+    (tmp_path / 'names' / '.DS_Store').write_bytes(b'\0\0\0\1Bud1')  # What macOS leaves in a folder it showed
+    make_names_zip(tmp_path / 'data.zip')
+    assert [p.stem for p in common.find_name_files(tmp_path)] == ['Japanese', 'Korean']
+    assert (tmp_path / 'names' / '.DS_Store').is_file()  # Kept, beside the extracted names
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['data.zip', 'names']  # No temporary folder left
+
+
 def test_names_archive_extracted_in_place(tmp_path, offline):
     with zipfile.ZipFile(make_names_zip(tmp_path / 'data.zip')) as archive:
         archive.extractall(tmp_path)
@@ -170,3 +179,17 @@ def test_text_in_utf8_latin1_and_with_a_bom(tmp_path, capsys):
     assert capsys.readouterr().err == ''
     assert common.read_text(tmp_path / 'German.txt') == 'Abel\nMüller\n'
     assert capsys.readouterr().err == f"warning: '{tmp_path / 'German.txt'}' is not UTF-8 (line 2); read it as Latin-1\n"
+
+
+def test_text_in_utf16_with_its_mark(tmp_path, capsys):
+    (tmp_path / 'German.txt').write_text('Abel\nMüller\n', encoding='utf-16')  # Windows Notepad's "Unicode"
+    assert common.read_text(tmp_path / 'German.txt') == 'Abel\nMüller\n'
+    assert capsys.readouterr().err == ''
+
+
+def test_binary_data_is_not_text(tmp_path):
+    (tmp_path / 'Korean.txt').write_bytes(b'Ahn\nBaik\n\x89PNG\r\n\x1a\n\x00\x00')
+    with pytest.raises(common.UserError) as error:
+        common.read_text(tmp_path / 'Korean.txt')
+    assert str(error.value) == (f"'{tmp_path / 'Korean.txt'}' is not a text file (line 4 holds the control byte "
+                                "b'\\x1a'); save it as UTF-8 text")

@@ -88,6 +88,24 @@ def test_make_test_digit_output_that_is_a_folder(tmp_path):
                           f"{tmp_path / 'cnn_mnist_test.png'}\n")
 
 
+
+def test_make_test_digit_output_inside_a_file(a_file):
+    result = run_main('04_cnn_mnist/make_test_digit.py', '--output', a_file / 'digit.png')
+    assert (result.code, result.out) == (1, '')
+    assert result.err == f"error: cannot write '{a_file / 'digit.png'}': '{a_file}' is a file, not a folder\n"
+
+
+def test_a_names_file_that_is_binary_data_is_one_line(tmp_path):
+    data_dir = make_fake_names(tmp_path / 'data')
+    korean = data_dir / 'names' / 'Korean.txt'
+    korean.write_bytes(bytes(range(256)))  # Not names: every byte once
+    result = run_main('05_rnn_name2lang/rnn_name2lang.py', '--data-dir', data_dir, '--out-dir', tmp_path / 'out',
+                      '--epochs', '1', '--device', 'cpu')
+    assert (result.code, result.err) == (1, f"error: '{korean}' is not a text file (line 1 holds the control byte "
+                                            "b'\\x00'); save it as UTF-8 text\n")
+    assert not (tmp_path / 'out').exists()
+
+
 # The forms of the data that learners have, through the scripts ------------------------------------------------
 def test_mnist_dataset_reads_the_gz_files_of_the_mirrors_offline(tmp_path, monkeypatch):
     from common import data
