@@ -147,7 +147,7 @@ def predict(image, model, return_prob=False):
 
 def load_model(path, device='cpu'):
     """Rebuild the `MyCNN` saved at `path` by this script (or a bare state_dict saved as the slide does)."""
-    checkpoint = load_checkpoint(path, device)
+    checkpoint = load_checkpoint(path, device, trained_by='04_cnn_mnist/cnn_mnist.py')
     if isinstance(checkpoint, dict) and 'model' in checkpoint and 'options' in checkpoint:
         state_dict, options = checkpoint['model'], checkpoint['options']
     else:

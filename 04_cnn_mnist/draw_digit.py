@@ -22,7 +22,6 @@ except ModuleNotFoundError:
 
 # %% Imports
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -182,9 +181,6 @@ if __name__ == '__main__':
         raise UserError('no display to open a window: run draw_digit.py on a desktop (or with --demo to save '
                         'a drawing of a 3 as a PNG)')
     else:
-        if not Path(args.model).exists():
-            raise UserError(f"model file '{args.model}' does not exist: train it first with "
-                            'python 04_cnn_mnist/cnn_mnist.py')
         print(f'Device: {args.device}')
         model = load_model(args.model, args.device)
         pad = DrawingPad(model, args.out_dir)

@@ -38,7 +38,7 @@ PROMPT = 'Name (an empty line or Ctrl-D ends): '
 # %% Load the model
 def load_model(path, device='cpu'):
     """Return (model, target_names) from a checkpoint of rnn_name2lang.py; `UserError` for any other file."""
-    checkpoint = load_checkpoint(path, device)
+    checkpoint = load_checkpoint(path, device, trained_by='05_rnn_name2lang/rnn_name2lang.py')
     if not isinstance(checkpoint, dict) or checkpoint.get('format') != CHECKPOINT_FORMAT:
         raise UserError(f"'{path}' is not a model saved by rnn_name2lang.py")
     if checkpoint.get('letter_dict') != LETTER_DICT:

@@ -64,18 +64,19 @@ def save_json(data, path):
     return write_atomically(path, lambda file: file.write(text.encode('utf-8')))
 
 
-def load_checkpoint(path, device='cpu'):
+def load_checkpoint(path, device='cpu', trained_by=None):
     """Load a checkpoint saved by `save_checkpoint` onto `device`.
 
     `weights_only=True` loads only tensors and plain containers, never arbitrary code, and
     `map_location` lets a checkpoint trained on a GPU load on a CPU-only machine.
-    A missing or unreadable file, or a folder, raises `UserError`.
+    A missing or unreadable file, or a folder, raises `UserError`; `trained_by`: the script that makes the file.
     """
     path = Path(path)
     if path.is_dir():
         raise UserError(f"model file '{path}' is a folder, not a file (give the .pt file, e.g. with --model)")
     if not path.is_file():
-        raise UserError(f"model file '{path}' does not exist (train the model first)")
+        how = f' with python {trained_by}' if trained_by else ''
+        raise UserError(f"model file '{path}' does not exist: train it first{how}")
     try:
         return torch.load(path, map_location=device, weights_only=True)
     except Exception as error:

@@ -71,7 +71,9 @@ def test_a_model_path_that_is_a_folder_or_missing(script, tmp_path):
     assert (result.code, result.out.count('\n') <= 1) == (1, True)  # At most the 'Device: cpu' line
     assert result.err == f"error: model file '{tmp_path}' is a folder, not a file (give the .pt file, e.g. with --model)\n"
     result = run_main(script, '--model', tmp_path / 'none.pt', *extra)
-    assert result.code == 1 and result.err.startswith(f"error: model file '{tmp_path / 'none.pt'}' does not exist")
+    trainer = '05_rnn_name2lang/rnn_name2lang.py' if 'rnn' in script else '04_cnn_mnist/cnn_mnist.py'
+    assert (result.code, result.err) == (1, f"error: model file '{tmp_path / 'none.pt'}' does not exist: train it "
+                                            f'first with python {trainer}\n')
 
 
 def test_an_image_path_that_is_a_folder(tmp_path):
