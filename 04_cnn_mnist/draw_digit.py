@@ -190,4 +190,4 @@ if __name__ == '__main__':
             common.save_figure(pad.fig, args.out_dir, 'draw_digit_demo', show=False)
         else:
             print('Draw a digit: ' + ', '.join(f'{key}: {action}' for key, action in KEYS.items()))
-            plt.show()
+            plt.show()  # The window is the program, so it waits here until closed; never reached without a display
