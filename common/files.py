@@ -8,6 +8,7 @@ from pathlib import Path
 import torch
 
 from .errors import UserError
+from .paths import nearest_existing
 
 UMASK = os.umask(0o022)  # Read the process's umask (the only way is to set it), then put it back
 os.umask(UMASK)
@@ -15,9 +16,7 @@ os.umask(UMASK)
 
 def why_not_written(path, error):
     """The reason, in words, why `path` could not be written: a file where a folder belongs, or the system's reason."""
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:  # The nearest thing on the way that exists
-        folder = folder.parent
+    folder = nearest_existing(path.parent)
     if folder.exists() and not folder.is_dir():
         return f"'{folder}' is a file, not a folder"
     if isinstance(error, FileNotFoundError):

@@ -39,24 +39,27 @@ def default_out_dir(script):
     return REPO_ROOT / 'results' / Path(script).stem
 
 
+def nearest_existing(path):
+    """Return `path`, or its nearest parent that exists: where new folders on the way to `path` would go."""
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
 def check_out_dir(out_dir):
     """Return `out_dir` as an absolute path if results can be written there; else raise `UserError`.
 
     The folder itself is made only when the first file is written into it.
     """
     path = Path(out_dir).expanduser().resolve()
-    existing = path
-    while not existing.exists():  # The nearest folder that exists: the new folders go into it
-        existing = existing.parent
+    existing = nearest_existing(path)
     if not existing.is_dir():
         what = 'is a file' if existing == path else f"cannot be made: '{existing}' is a file"
         raise UserError(f"output folder '{out_dir}' {what}, not a folder (give another --out-dir)")
-    what = 'is not writable' if existing == path else f"cannot be made: '{existing}' is not writable"
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise UserError(f"output folder '{out_dir}' {what} (give another --out-dir)")
-    try:  # os.access can say yes where writing fails (root, /proc, a read-only disk): try it for real
+    try:  # Tried for real: permission bits do not tell (root, /proc, a read-only disk)
         os.rmdir(tempfile.mkdtemp(dir=existing, prefix='.write-test-'))
     except OSError:
+        what = 'is not writable' if existing == path else f"cannot be made: '{existing}' is not writable"
         raise UserError(f"output folder '{out_dir}' {what} (give another --out-dir)") from None
     return path
 

@@ -90,7 +90,6 @@ def test_make_test_digit_output_that_is_a_folder(tmp_path):
                           f"{tmp_path / 'cnn_mnist_test.png'}\n")
 
 
-
 def test_make_test_digit_output_inside_a_file(a_file):
     result = run_main('04_cnn_mnist/make_test_digit.py', '--output', a_file / 'digit.png')
     assert (result.code, result.out) == (1, '')
