@@ -9,13 +9,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from sklearn import metrics
-from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 import common
 
 RNN_CHOICES = ['rnn', 'lstm', 'gru']  # The units of MyRNN.RNN_UNITS
 OPTIMIZER_CHOICES = ['sgd', 'adam']
 SCHEDULER_CHOICES = ['step', 'onecycle']
+POOLING_CHOICES = ['last', 'max']
 
 
 def has_letter(text):
@@ -32,7 +33,7 @@ def open_fraction(text):
 
 
 def parse_args(description, slide_setting, *, use_slide_setting, seed, epochs, batch_size, lr, optimizer, scheduler,
-               rnn, hidden, layers, dropout, bidirectional, class_weight, label_smoothing, valid_ratio, top_k):
+               rnn, hidden, layers, dropout, bidirectional, pooling, class_weight, label_smoothing, valid_ratio, top_k):
     """Parse the options of rnn_name2lang.py; the keyword arguments are its constants, the defaults.
 
     With --slide-setting (or `use_slide_setting=True`), the values of the dict `slide_setting` replace those
@@ -55,6 +56,9 @@ def parse_args(description, slide_setting, *, use_slide_setting, seed, epochs, b
                         help='dropout between RNN layers (needs --layers 2 or more)')
     parser.add_argument('--bidirectional', action=argparse.BooleanOptionalAction, default=bidirectional,
                         help='read each name forward and backward (the slide: forward only)')
+    parser.add_argument('--pooling', choices=POOLING_CHOICES, default=pooling,
+                        help="what the last layer reads: 'last', the RNN's state after the last letter (the slide), "
+                             "or 'max', each unit's largest output over all letters")
     parser.add_argument('--class-weight', type=common.non_negative_float, default=class_weight,
                         help='weight the loss of each language by 1/(its names)^POWER: 0 none (the slide), 1 balanced')
     parser.add_argument('--label-smoothing', type=common.fraction, default=label_smoothing,
@@ -96,6 +100,17 @@ class PackedNames:
         for padded, lengths, targets in self.batches:
             names = padded[:, :lengths.max()]  # Only as long as the longest name of the batch
             yield pack_padded_sequence(names, lengths, batch_first=True, enforce_sorted=False), targets
+
+
+def max_over_letters(output):
+    """Each unit's largest output over the letters of each name: length x N x H (or packed) -> N x H.
+
+    A unit that fires on a spelling such as 'sch', 'ij' or 'ova' anywhere in a name passes it on, wherever
+    the name ends; the padding of shorter names in a packed batch never wins.
+    """
+    if isinstance(output, PackedSequence):
+        output, _ = pad_packed_sequence(output, padding_value=float('-inf'))  # longest x N x H
+    return output.max(dim=0).values
 
 
 def name_loader(data, batch_size, shuffle=False, generator=None):

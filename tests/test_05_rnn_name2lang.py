@@ -118,6 +118,28 @@ def test_batched_equals_one_by_one(rnn_type, num_layers, bidirectional):
     torch.testing.assert_close(slide, one_by_one[2:3], atol=1e-6, rtol=1e-6)
 
 
+@pytest.mark.parametrize('rnn_type, bidirectional', [('rnn', False), ('gru', True)])
+def test_max_pooling_reads_every_letter_and_never_the_padding(rnn_type, bidirectional):
+    """pooling='max' (our default): each unit's largest output over the name's letters, batched or not."""
+    torch.manual_seed(0)
+    model = name2lang.MyRNN(57, 18, rnn_type=rnn_type, hidden_size=16, bidirectional=bidirectional,
+                            pooling='max').eval()
+    names = ['Choi', 'Jane', 'Daniel', 'Oh', 'Wisniewski']
+    (x, _), = setup.name_loader([(name2lang.text2onehot(name), 0) for name in names], batch_size=len(names))
+    with torch.no_grad():
+        batched = model(x)
+        one_by_one = torch.cat([model(name2lang.text2onehot(name)) for name in names])
+        output, _ = model.rnn(name2lang.text2onehot('Oh'))  # 2 x 1 x H: the max of its two letters' outputs
+        by_hand = model.fc(torch.maximum(output[0], output[1]))
+    torch.testing.assert_close(batched, one_by_one, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(by_hand, one_by_one[3:4], atol=1e-6, rtol=1e-6)
+    # All outputs below 0 (the padding of a plain pad_packed_sequence): the short names still get their own max
+    packed_output, _ = model.rnn(x)
+    shifted = packed_output._replace(data=packed_output.data - 5)
+    pooled = setup.max_over_letters(shifted)
+    assert pooled.shape == (len(names), model.fc.in_features) and (pooled < -3).all()
+
+
 def test_class_weights():
     pairs = [(None, 0)] * 8 + [(None, 1)] * 2
     assert setup.class_weights(pairs, 3, 0) is None  # The slide: no weights
@@ -153,7 +175,7 @@ def test_train_save_metrics_and_report(trained):
     checkpoint = torch.load(out_dir / 'rnn_name2lang.pt', weights_only=True)
     assert checkpoint['target_names'] == list(TINY_NAMES) and checkpoint['letter_dict'] == name2lang.LETTER_DICT
     assert checkpoint['options'] == {'rnn_type': 'gru', 'hidden_size': 32, 'num_layers': 1, 'dropout': 0.,
-                                     'bidirectional': name2lang.BIDIRECTIONAL}
+                                     'bidirectional': name2lang.BIDIRECTIONAL, 'pooling': name2lang.POOLING}
     # What a notebook leaves to inspect; our defaults: Adam with a one-cycle schedule stepped every batch
     model, names = result.vars['model'], result.vars['data']
     assert type(model).__name__ == 'MyRNN' and len(result.vars['loss_list']) == 6 and len(names) == 64
@@ -183,6 +205,7 @@ def test_slide_setting(fake_names, tmp_path):
             assert getattr(args, key) == value, key
     assert type(model.rnn) is nn.RNN and model.rnn.input_size == 57 and model.rnn.hidden_size == 128
     assert model.rnn.num_layers == 1 and not model.rnn.bidirectional and model.fc.in_features == 128
+    assert model.pooling == 'last'  # The slide: the output after the last letter
     assert type(optimizer) is torch.optim.SGD and optimizer.param_groups[0]['lr'] == 0.01
     assert type(scheduler) is torch.optim.lr_scheduler.StepLR
     assert (scheduler.step_size, scheduler.gamma) == (5, 0.5)
