@@ -79,7 +79,7 @@ class MyRNN(nn.Module):
 
     def forward(self, x):
         output, hidden = self.rnn(x)  # `x`: length x N x 57 (the slide) or packed names of different lengths
-        if self.pooling == 'max':  # Ours: each unit's largest output over all letters of the name, both directions
+        if self.pooling == 'max':  # Ours: each unit's largest output over all letters of the name
             return self.fc(setup.max_over_letters(output))
         # 'last': not the slide's `output[-1]`, padding for the shorter names of a batch, but each name's last state
         hidden = hidden[0] if isinstance(hidden, tuple) else hidden  # An LSTM returns (h_n, c_n)
