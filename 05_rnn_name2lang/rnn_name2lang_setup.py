@@ -1,6 +1,7 @@
 """What rnn_name2lang.py needs beyond its slides ("Name2Lang Classification with a Character-level RNN"):
-its options (with --slide-setting), packed batches of names, class weights, the confusion matrix with the
-language names on its axes, and the validation metrics it prints and saves.
+its options (with --slide-setting), packed batches of names, the max pooling over the letters of MyRNN's
+outputs, class weights, the confusion matrix with the language names on its axes, and the validation metrics it
+prints and saves.
 """
 import argparse
 import string
