@@ -1,10 +1,9 @@
 """Name2Lang classification with a character-level RNN learns which of 18 languages a name comes from.
 
 Slides "Recurrent Neural Network (RNN)", "LSTM", "GRU" and "Practice) Name2Lang Classification with a
-Character-level RNN (1/7)-(7/7)" (data: the PyTorch tutorial's names). In a notebook, `model`, `loss_list`,
-`data`, `targets` and `target_names` stay after the last cell. The slide's model and training (SLIDE_SETTING):
-`--slide-setting`. On purpose, in both settings, a stratified 20 % of the names is held out for validation (the
-slide measures on the names it trained on: that hides overfitting). Our defaults, what they reach: README.md.
+Character-level RNN (1/7)-(7/7)". The slide's model and training: `--slide-setting`. In both settings, a stratified
+20 % of the names is held out for validation (the slide measures on the names it trained on: that hides overfitting).
+Our defaults, what they reach: README.md. In a notebook, `model`, `loss_list`, `data`, `targets`, `target_names` stay.
 """
 # %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
 try:
@@ -46,6 +45,7 @@ NUM_LAYERS = 1
 DROPOUT = 0.                    # Between RNN layers (with 2 or more layers)
 BIDIRECTIONAL = True            # Read each name forward and backward
 POOLING = 'max'                 # Classify from 'last' (the slide: the state after the last letter) or 'max'
+N_MODELS = 1                    # Try 3: MyRNNs from the seeds RANDOM_SEED, +1, +2, their probabilities averaged
 CLASS_WEIGHT = 0.3              # Weight each language by 1 / (its names)^0.3: 0 none, 1 balanced
 LABEL_SMOOTHING = 0.1
 VALID_RATIO = 0.2               # Names held out for validation, in both settings
@@ -53,7 +53,7 @@ RANDOM_SEED = 777
 TOP_K = 5
 USE_SLIDE_SETTING = False       # True (or --slide-setting): SLIDE_SETTING replaces the values above
 SLIDE_SETTING = {'epochs': 20, 'batch_size': 1, 'optimizer': 'sgd', 'lr': 0.01, 'scheduler': 'step', 'rnn': 'rnn',
-                 'hidden': 128, 'layers': 1, 'bidirectional': False, 'pooling': 'last', 'class_weight': 0.,
+                 'hidden': 128, 'layers': 1, 'bidirectional': False, 'pooling': 'last', 'models': 1, 'class_weight': 0.,
                  'label_smoothing': 0.}
 LETTER_DICT = string.ascii_letters + " .,;'"  # 52 letters and 5 special characters: 57
 TEST_NAMES = ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']
@@ -108,9 +108,7 @@ def load_name_dataset(files):
     data, targets, target_names, n_dropped = [], [], [], 0
     for idx, filename in enumerate(sorted(files)):
         names = [unicode2ascii(name) for name in common.read_text(filename).strip().splitlines()]  # Or Latin-1
-        kept = [name for name in names if setup.has_letter(name)]  # Names left with no letter are dropped
-        if not kept:
-            raise UserError(f"'{filename}' holds no names (one name a line is expected)")
+        kept = setup.names_with_letters(names, filename)  # Names left with no letter are dropped
         data += kept
         targets += [idx] * len(kept)
         target_names.append(Path(filename).stem)  # The language
@@ -159,9 +157,8 @@ if __name__ == '__main__':
     args = setup.parse_args(__doc__, SLIDE_SETTING, use_slide_setting=USE_SLIDE_SETTING, seed=RANDOM_SEED,
                             epochs=EPOCH_MAX, batch_size=BATCH_SIZE, lr=LEARN_RATE, optimizer=OPTIMIZER,
                             scheduler=SCHEDULER, rnn=RNN_TYPE, hidden=HIDDEN_SIZE, layers=NUM_LAYERS, dropout=DROPOUT,
-                            bidirectional=BIDIRECTIONAL, pooling=POOLING, class_weight=CLASS_WEIGHT, top_k=TOP_K,
-                            label_smoothing=LABEL_SMOOTHING, valid_ratio=VALID_RATIO)  # Options (setup module)
-    generator = set_seed(args.seed)
+                            bidirectional=BIDIRECTIONAL, pooling=POOLING, models=N_MODELS, class_weight=CLASS_WEIGHT,
+                            label_smoothing=LABEL_SMOOTHING, valid_ratio=VALID_RATIO, top_k=TOP_K)  # setup module
     dev = args.device
     print(f'Device: {dev}')
 
@@ -176,50 +173,53 @@ if __name__ == '__main__':
                                             stratify=targets)  # Held out: the slide trains on all names
     data_train = [(text2onehot(data[i]), targets[i]) for i in idx_train]
     data_valid = [(text2onehot(data[i]), targets[i]) for i in idx_valid]
-    loader_train = setup.name_loader(data_train, args.batch_size, True, generator)  # Packed names (rnn_name2lang_setup.py)
-    loader_valid = setup.name_loader(data_valid, batch_size=512)
+    loader_valid = setup.name_loader(data_valid, batch_size=512)  # Packed names (rnn_name2lang_setup.py)
     print(f'Training names: {len(data_train)}, validation names: {len(data_valid)}')
     # Training names: 16059, validation names: 4015
 
-    # 2. Instantiate a model, loss function, and optimizer
-    model = MyRNN(len(LETTER_DICT), len(target_names), rnn_type=args.rnn, hidden_size=args.hidden,
-                  num_layers=args.layers, dropout=args.dropout, bidirectional=args.bidirectional,
-                  pooling=args.pooling).to(dev)
+    # 2. Instantiate a model, loss function, and optimizer (with --models 3: three of them, one after another)
     weight = setup.class_weights(data_train, len(target_names), args.class_weight, dev)  # Or None (rnn_name2lang_setup.py)
     loss_func = nn.CrossEntropyLoss(weight=weight, label_smoothing=args.label_smoothing)
-    if args.optimizer == 'sgd':  # The slide's
-        optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
-    else:
-        optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
-    if args.scheduler == 'step':  # The slide's: stepped after each epoch
-        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, **SCHEDULER_PARAM)
-    else:  # Warm up, then anneal: stepped after each batch
-        scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, epochs=args.epochs,
-                                                        steps_per_epoch=len(loader_train))
-
-    # 3.1. Train the model
-    loss_list = []
+    options = {'rnn_type': args.rnn, 'hidden_size': args.hidden, 'num_layers': args.layers, 'dropout': args.dropout,
+               'bidirectional': args.bidirectional, 'pooling': args.pooling}  # MyRNN's, saved with the model
+    models, loss_list = [], []
     start = time.time()
-    for epoch in range(1, args.epochs + 1):
-        train_loss = train(model, loader_train, loss_func, optimizer,
-                           scheduler if args.scheduler == 'onecycle' else None, progress=True)
-        if args.scheduler == 'step':
-            scheduler.step()
-        valid_loss, valid_accuracy = evaluate(model, loader_valid, nn.functional.cross_entropy)  # Unweighted
+    for seed in range(args.seed, args.seed + args.models):  # The slide: one model
+        generator = set_seed(seed)  # Each model from its own initial weights and order of names
+        loader_train = setup.name_loader(data_train, args.batch_size, True, generator)  # Packed names
+        model = MyRNN(len(LETTER_DICT), len(target_names), **options).to(dev)
+        if args.optimizer == 'sgd':  # The slide's
+            optimizer = torch.optim.SGD(model.parameters(), lr=args.lr)
+        else:
+            optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+        if args.scheduler == 'step':  # The slide's: stepped after each epoch
+            scheduler = torch.optim.lr_scheduler.StepLR(optimizer, **SCHEDULER_PARAM)
+        else:  # Warm up, then anneal: stepped after each batch
+            scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=args.lr, epochs=args.epochs,
+                                                            steps_per_epoch=len(loader_train))
 
-        loss_list.append([epoch, train_loss, valid_loss, valid_accuracy])
-        if epoch % EPOCH_LOG == 0:
-            elapse = time.time() - start
-            print(f'{epoch:>6} ({elapse:>6.2f} sec), TrLoss={train_loss:.6f}, VaLoss={valid_loss:.6f}, '
-                  f'VaAcc={valid_accuracy:.3f}')
-            #      8 ( 40.50 sec), TrLoss=1.292695, VaLoss=0.662599, VaAcc=0.850  (TrLoss: weighted, smoothed)
+        # 3.1. Train the model
+        print(f'Model {len(models) + 1} of {args.models} (seed {seed})')
+        for epoch in range(1, args.epochs + 1):
+            train_loss = train(model, loader_train, loss_func, optimizer,
+                               scheduler if args.scheduler == 'onecycle' else None, progress=True)
+            if args.scheduler == 'step':
+                scheduler.step()
+            valid_loss, valid_accuracy = evaluate(model, loader_valid, nn.functional.cross_entropy)  # Unweighted
+
+            loss_list.append([len(loss_list) + 1, train_loss, valid_loss, valid_accuracy])  # Epochs of all models
+            if epoch % EPOCH_LOG == 0:
+                elapse = time.time() - start
+                print(f'{epoch:>6} ({elapse:>6.2f} sec), TrLoss={train_loss:.6f}, VaLoss={valid_loss:.6f}, '
+                      f'VaAcc={valid_accuracy:.3f}')
+                #      8 ( 40.50 sec), TrLoss=1.292695, VaLoss=0.662599, VaAcc=0.850  (TrLoss: weighted, smoothed)
+        models.append(model)
     elapse = time.time() - start
+    model = models[0] if args.models == 1 else setup.Ensemble(models)  # The average of their probabilities
 
     # 3.2. Save the trained model with what rnn_name2lang_load.py needs to use it again
     checkpoint = {'format': CHECKPOINT_FORMAT, 'model': model.state_dict(), 'letter_dict': LETTER_DICT,
-                  'target_names': target_names, 'options': {'rnn_type': args.rnn, 'hidden_size': args.hidden,
-                  'num_layers': args.layers, 'dropout': args.dropout, 'bidirectional': args.bidirectional,
-                  'pooling': args.pooling}}
+                  'target_names': target_names, 'options': options, 'n_models': args.models}
     print(f'Model saved: {save_checkpoint(checkpoint, args.out_dir / MODEL_FILE)}')
 
     # 4.1. Visualize the loss curves

@@ -1,7 +1,7 @@
 """What rnn_name2lang.py needs beyond its slides ("Name2Lang Classification with a Character-level RNN"):
 its options (with --slide-setting), packed batches of names, the max pooling over the letters of MyRNN's
-outputs, class weights, the confusion matrix with the language names on its axes, and the validation metrics it
-prints and saves.
+outputs, class weights, the average of several trained models, the confusion matrix with the language names on
+its axes, and the validation metrics it prints and saves.
 """
 import argparse
 import string
@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from sklearn import metrics
+from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence, pad_sequence
 
 import common
@@ -25,6 +26,14 @@ def has_letter(text):
     return any(c in string.ascii_letters for c in text)
 
 
+def names_with_letters(names, filename):
+    """The names of one file that keep a letter in ASCII; `UserError` when none does (not a file of names)."""
+    kept = [name for name in names if has_letter(name)]
+    if not kept:
+        raise common.UserError(f"'{filename}' holds no names (one name a line is expected)")
+    return kept
+
+
 def open_fraction(text):
     """argparse type: a number in (0, 1), e.g. the fraction of names held out."""
     value = common.fraction(text)
@@ -34,7 +43,8 @@ def open_fraction(text):
 
 
 def parse_args(description, slide_setting, *, use_slide_setting, seed, epochs, batch_size, lr, optimizer, scheduler,
-               rnn, hidden, layers, dropout, bidirectional, pooling, class_weight, label_smoothing, valid_ratio, top_k):
+               rnn, hidden, layers, dropout, bidirectional, pooling, models, class_weight, label_smoothing, valid_ratio,
+               top_k):
     """Parse the options of rnn_name2lang.py; the keyword arguments are its constants, the defaults.
 
     With --slide-setting (or `use_slide_setting=True`), the values of the dict `slide_setting` replace those
@@ -60,6 +70,9 @@ def parse_args(description, slide_setting, *, use_slide_setting, seed, epochs, b
     parser.add_argument('--pooling', choices=POOLING_CHOICES, default=pooling,
                         help="what the last layer reads: 'last', the RNN's state after the last letter (the slide), "
                              "or 'max', each unit's largest output over all letters")
+    parser.add_argument('--models', type=common.positive_int, default=models,
+                        help='MyRNNs trained one after another from the seeds SEED, SEED+1, ...; their probabilities '
+                             'are averaged (the slide: 1)')
     parser.add_argument('--class-weight', type=common.non_negative_float, default=class_weight,
                         help='weight the loss of each language by 1/(its names)^POWER: 0 none (the slide), 1 balanced')
     parser.add_argument('--label-smoothing', type=common.fraction, default=label_smoothing,
@@ -112,6 +125,18 @@ def max_over_letters(output):
     if isinstance(output, PackedSequence):
         output, _ = pad_packed_sequence(output, padding_value=float('-inf'))  # longest x N x H
     return output.max(dim=0).values
+
+
+class Ensemble(nn.ModuleList):
+    """Several trained models as one: the average of their probabilities, returned as log-probabilities.
+
+    `argmax`, `softmax` and `cross_entropy` read these as they read one model's scores (the softmax of a
+    log-probability is that probability). Models trained from different seeds err on different names, and
+    their average errs less often (README, "What limits the accuracy").
+    """
+
+    def forward(self, x):
+        return torch.stack([model(x).softmax(dim=1) for model in self]).mean(dim=0).log()
 
 
 def name_loader(data, batch_size, shuffle=False, generator=None):

@@ -140,6 +140,31 @@ def test_max_pooling_reads_every_letter_and_never_the_padding(rnn_type, bidirect
     assert pooled.shape == (len(names), model.fc.in_features) and (pooled < -3).all()
 
 
+def test_max_pooling_gradient_reaches_only_each_maximum():
+    """The pooled value of each unit comes from one letter of its own name, and so does its gradient."""
+    # Two names, 3 and 1 letters, 2 units; packed time-major: row t holds the letters at position t
+    outputs = {'Kim': [[1., -4.], [3., -2.], [2., -3.]], 'O': [[-5., -1.]]}
+    packed = nn.utils.rnn.pack_sequence([torch.tensor(o) for o in outputs.values()], enforce_sorted=False)
+    data = packed.data.clone().requires_grad_()
+    pooled = setup.max_over_letters(packed._replace(data=data))
+    assert pooled.tolist() == [[3., -2.], [-5., -1.]]  # Kim: its 2nd letter for both units; O: its only letter
+    pooled.sum().backward()
+    padded, _ = nn.utils.rnn.pad_packed_sequence(packed._replace(data=data.grad))
+    assert padded[:, 0].tolist() == [[0., 0.], [1., 1.], [0., 0.]] and padded[0, 1].tolist() == [1., 1.]
+
+
+def test_ensemble_averages_the_probabilities():
+    torch.manual_seed(0)
+    models = [name2lang.MyRNN(57, 4, hidden_size=8, pooling=pooling).eval() for pooling in ['last', 'max']]
+    (x, _), = setup.name_loader([(name2lang.text2onehot(name), 0) for name in ['Choi', 'Tanaka', 'Oh']], 3)
+    with torch.no_grad():
+        output = setup.Ensemble(models)(x)
+        probs = [model(x).softmax(dim=1) for model in models]
+    torch.testing.assert_close(output.exp(), (probs[0] + probs[1]) / 2)
+    torch.testing.assert_close(output.softmax(dim=1), output.exp())  # What report_predict prints: the average
+    assert not torch.allclose(probs[0], probs[1])
+
+
 def test_class_weights():
     pairs = [(None, 0)] * 8 + [(None, 1)] * 2
     assert setup.class_weights(pairs, 3, 0) is None  # The slide: no weights
@@ -176,6 +201,7 @@ def test_train_save_metrics_and_report(trained):
     assert checkpoint['target_names'] == list(TINY_NAMES) and checkpoint['letter_dict'] == name2lang.LETTER_DICT
     assert checkpoint['options'] == {'rnn_type': 'gru', 'hidden_size': 32, 'num_layers': 1, 'dropout': 0.,
                                      'bidirectional': name2lang.BIDIRECTIONAL, 'pooling': name2lang.POOLING}
+    assert checkpoint['n_models'] == name2lang.N_MODELS == 1 and 'Model 1 of 1 (seed 777)\n' in out
     # What a notebook leaves to inspect; our defaults: Adam with a one-cycle schedule stepped every batch
     model, names = result.vars['model'], result.vars['data']
     assert type(model).__name__ == 'MyRNN' and len(result.vars['loss_list']) == 6 and len(names) == 64
@@ -216,6 +242,46 @@ def test_slide_setting(fake_names, tmp_path):
     assert re.findall(r'^\* Name: (\w+)$', result.out, re.M) == name2lang.TEST_NAMES
 
 
+def test_models_trained_from_consecutive_seeds_and_averaged(trained, tmp_path):
+    """--models 2: the first model is the one --models 1 trains (seed 777), the second starts from seed 778;
+    the saved average loads in rnn_name2lang_load.py and reports what the training run reported."""
+    tiny_data, out_dir, single = trained
+    result = run_main(SCRIPT, '--data-dir', tiny_data, '--out-dir', tmp_path, *TINY, '--epochs', '3', '--models', '2')
+    assert result.code == 0, result.err
+    out, v = result.out, result.vars
+    assert re.findall(r'^Model (\d) of 2 \(seed (\d+)\)$', out, re.M) == [('1', '777'), ('2', '778')]
+    assert [int(log[0]) for log in LOG_LINE.findall(out)] == [1, 2, 3, 1, 2, 3]
+    assert [row[0] for row in v['loss_list']] == [1, 2, 3, 4, 5, 6]  # The curves: one model after the other
+    model, models = v['model'], v['models']
+    assert type(model).__name__ == 'Ensemble' and list(model) == models and len(models) == 2
+    first, second = models[0].state_dict(), models[1].state_dict()
+    assert not torch.equal(first['fc.weight'], second['fc.weight'])  # Different seeds, different models
+    # The first model, after 3 epochs: what --models 1 --epochs 3 trains
+    alone = run_main(SCRIPT, '--data-dir', tiny_data, '--out-dir', tmp_path / 'one', *TINY, '--epochs', '3')
+    for key, value in alone.vars['model'].state_dict().items():
+        torch.testing.assert_close(first[key], value)
+    metrics = json.loads((tmp_path / 'metrics.json').read_text())
+    assert metrics['options']['models'] == 2 and metrics['accuracy'] > 0.5
+    checkpoint = torch.load(tmp_path / 'rnn_name2lang.pt', weights_only=True)
+    assert checkpoint['n_models'] == 2 and '1.fc.weight' in checkpoint['model']
+    # rnn_name2lang_load.py rebuilds the average: the slide's five names, the same percentages
+    loaded = run_main(LOAD, *name2lang.TEST_NAMES, '--model', tmp_path / 'rnn_name2lang.pt', '--device', 'cpu')
+    assert loaded.code == 0 and type(loaded.vars['model']).__name__ == 'Ensemble'
+    reports = out[out.index('* Name: Choi'):]
+    assert loaded.out.endswith(reports) and len(REPORT_LINE.findall(reports)) == 5 * 4
+    # A checkpoint saved before --models existed (no 'n_models'): one MyRNN; n_models 0: not this model
+    checkpoint = torch.load(out_dir / 'rnn_name2lang.pt', weights_only=True)
+    del checkpoint['n_models']
+    torch.save(checkpoint, tmp_path / 'old.pt')
+    loaded = run_main(LOAD, 'Choi', '--model', tmp_path / 'old.pt', '--device', 'cpu')
+    assert loaded.code == 0 and type(loaded.vars['model']).__name__ == 'MyRNN'
+    assert loaded.out.split('* Name: Choi')[1] == single.out.split('* Name: Choi')[1].split('* Name:')[0]
+    checkpoint['n_models'] = 0
+    torch.save(checkpoint, tmp_path / 'none.pt')
+    loaded = run_main(LOAD, 'Choi', '--model', tmp_path / 'none.pt')
+    assert loaded.code == 1 and 'does not match' in loaded.err and loaded.err.count('\n') == 1
+
+
 def test_latin1_names_file_is_read_with_one_warning(tmp_path):
     data_dir = write_tiny_data(tmp_path / 'data')
     german = data_dir / 'names' / 'German.txt'
@@ -243,7 +309,7 @@ def test_help_is_one_sentence_and_lists_the_settings():
 
 @pytest.mark.parametrize('option', [['--rnn', 'transformer'], ['--dropout', '1.5'], ['--hidden', '0'],
                                     ['--class-weight', '-1'], ['--valid-ratio', '1'], ['--epochs', '0'],
-                                    ['--optimizer', 'rmsprop'], ['--scheduler', 'cosine']])
+                                    ['--optimizer', 'rmsprop'], ['--scheduler', 'cosine'], ['--models', '0']])
 def test_bad_options_exit_2(option, tmp_path):
     result = run_main(SCRIPT, *option, '--out-dir', tmp_path)
     assert result.code == 2
