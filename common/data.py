@@ -17,8 +17,6 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-import torchvision
-from torchvision.datasets.utils import download_url
 
 from .errors import UserError
 from .files import write_atomically
@@ -69,8 +67,16 @@ def check_idx_file(path, magic, item_shape):
         raise UserError(f"'{path}' is broken ({problem}): delete it to download it again, or replace it")
 
 
+def download_url(url, root, filename=None, md5=None):
+    """torchvision's `download_url`. torchvision is imported here, when first needed, not with `common`: its
+    import takes 2-3 s, which the scripts without MNIST (01-03, 05) then no longer wait for at every start."""
+    from torchvision.datasets.utils import download_url as torchvision_download_url
+    torchvision_download_url(url, root, filename=filename, md5=md5)
+
+
 def download_mnist_file(name, raw_folder):
     """Download `<name>.gz` with torchvision's list of mirrors into `raw_folder` and unpack it; True if done."""
+    import torchvision
     md5 = dict(torchvision.datasets.MNIST.resources)[f'{name}.gz']
     for mirror in torchvision.datasets.MNIST.mirrors:
         try:
@@ -108,6 +114,7 @@ def prepare_mnist(data_dir):
 
 def load_mnist(data_dir, train=True, transform=None):
     """Return `torchvision.datasets.MNIST` (the training or the test split) read from `data_dir`."""
+    import torchvision
     prepare_mnist(data_dir)
     try:
         return torchvision.datasets.MNIST(data_dir, train=train, download=False, transform=transform)

@@ -1,9 +1,12 @@
 """The data sets in every form their official sources hand out (common/data.py), offline and broken ones too."""
 import gzip
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
+import torchvision
 from conftest import FAKE_MNIST_SIZES, fake_digits, make_fake_mnist, make_fake_names, write_idx
 
 import common
@@ -22,7 +25,7 @@ def gzip_all(raw):
 
 @pytest.fixture
 def offline(monkeypatch):
-    monkeypatch.setattr(data.torchvision.datasets.MNIST, 'mirrors', UNREACHABLE)
+    monkeypatch.setattr(torchvision.datasets.MNIST, 'mirrors', UNREACHABLE)
     monkeypatch.setattr(data, 'NAMES_URL', UNREACHABLE[0] + 'data.zip')
 
 
@@ -55,7 +58,7 @@ def test_mnist_mixed_forms_and_only_the_missing_file_is_downloaded(tmp_path, mon
             file.write(labels)
     monkeypatch.setattr(data, 'download_url', fake_download)
     assert len(common.load_mnist(tmp_path, train=False)) == FAKE_MNIST_SIZES['t10k']
-    assert fetched == [data.torchvision.datasets.MNIST.mirrors[0] + 't10k-labels-idx1-ubyte.gz']
+    assert fetched == [torchvision.datasets.MNIST.mirrors[0] + 't10k-labels-idx1-ubyte.gz']
     out = capsys.readouterr().out
     assert f'Downloading MNIST into {raw} (missing: t10k-labels-idx1-ubyte) ...\n' in out
     assert 'Unpacked train-labels-idx1-ubyte.gz' in out and 'Unpacked t10k-labels-idx1-ubyte.gz' in out
@@ -193,3 +196,10 @@ def test_binary_data_is_not_text(tmp_path):
         common.read_text(tmp_path / 'Korean.txt')
     assert str(error.value) == (f"'{tmp_path / 'Korean.txt'}' is not a text file (line 4 holds the control byte "
                                 "b'\\x1a'); save it as UTF-8 text")
+
+
+def test_torchvision_is_imported_only_for_mnist():
+    """`import common` leaves torchvision (2-3 s to import) to the MNIST functions: 01-03 and 05 start sooner."""
+    code = 'import sys, common; print("torch" in sys.modules, "torchvision" in sys.modules)'
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ['True', 'False']

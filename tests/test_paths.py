@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+import torchvision
 from conftest import REPO_ROOT, load_script, make_fake_mnist, make_fake_names, run_main
 from test_notebooks import section_scripts
 
@@ -110,7 +111,7 @@ def test_a_names_file_that_is_binary_data_is_one_line(tmp_path):
 # The forms of the data that learners have, through the scripts ------------------------------------------------
 def test_mnist_dataset_reads_the_gz_files_of_the_mirrors_offline(tmp_path, monkeypatch):
     from common import data
-    monkeypatch.setattr(data.torchvision.datasets.MNIST, 'mirrors', ['http://127.0.0.1:9/'])  # Offline
+    monkeypatch.setattr(torchvision.datasets.MNIST, 'mirrors', ['http://127.0.0.1:9/'])  # Offline
     raw = make_fake_mnist(tmp_path / 'data') / 'MNIST' / 'raw'
     for path in list(raw.iterdir()):
         with open(path, 'rb') as source, gzip.open(f'{path}.gz', 'wb') as target:
@@ -124,7 +125,7 @@ def test_mnist_dataset_reads_the_gz_files_of_the_mirrors_offline(tmp_path, monke
 
 def test_mnist_dataset_offline_without_files_says_which_files_to_put_where(tmp_path, monkeypatch):
     from common import data
-    monkeypatch.setattr(data.torchvision.datasets.MNIST, 'mirrors', ['http://127.0.0.1:9/'])
+    monkeypatch.setattr(torchvision.datasets.MNIST, 'mirrors', ['http://127.0.0.1:9/'])
     result = run_main('04_cnn_mnist/mnist_dataset.py', '--data-dir', tmp_path, '--out-dir', tmp_path / 'out')
     assert result.code == 1
     assert result.err == (f'error: MNIST could not be downloaded: put the four files train-images-idx3-ubyte, '
