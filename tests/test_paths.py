@@ -124,7 +124,6 @@ def test_mnist_dataset_reads_the_gz_files_of_the_mirrors_offline(tmp_path, monke
 
 
 def test_mnist_dataset_offline_without_files_says_which_files_to_put_where(tmp_path, monkeypatch):
-    from common import data
     monkeypatch.setattr(torchvision.datasets.MNIST, 'mirrors', ['http://127.0.0.1:9/'])
     result = run_main('04_cnn_mnist/mnist_dataset.py', '--data-dir', tmp_path, '--out-dir', tmp_path / 'out')
     assert result.code == 1
