@@ -215,7 +215,7 @@ if __name__ == '__main__':
                 #      8 ( 40.50 sec), TrLoss=1.292695, VaLoss=0.662599, VaAcc=0.850  (TrLoss: weighted, smoothed)
         models.append(model)
     elapse = time.time() - start
-    model = models[0] if args.models == 1 else setup.Ensemble(models)  # The average of their probabilities
+    model = setup.average_of(models)  # Several models: the average of their probabilities
 
     # 3.2. Save the trained model with what rnn_name2lang_load.py needs to use it again
     checkpoint = {'format': CHECKPOINT_FORMAT, 'model': model.state_dict(), 'letter_dict': LETTER_DICT,

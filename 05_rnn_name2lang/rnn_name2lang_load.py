@@ -28,7 +28,7 @@ from common import UserError, load_checkpoint, make_parser, positive_int
 # Modules beside this script, from any folder (VS Code, Colab)
 common.add_to_path('05_rnn_name2lang')
 from rnn_name2lang import CHECKPOINT_FORMAT, LETTER_DICT, MODEL_FILE, TEST_NAMES, MyRNN, clean_name, report_predict  # noqa: E402
-from rnn_name2lang_setup import Ensemble  # noqa: E402
+from rnn_name2lang_setup import average_of  # noqa: E402
 
 # %% Define hyperparameters
 MODEL_PATH = common.default_out_dir('rnn_name2lang') / MODEL_FILE  # Where rnn_name2lang.py saves it by default
@@ -48,7 +48,7 @@ def load_model(path, device='cpu'):
     try:
         models = [MyRNN(len(LETTER_DICT), len(target_names), **checkpoint['options'])
                   for _ in range(checkpoint.get('n_models', 1))]  # Saved before --models: one
-        model = models[0] if len(models) == 1 else Ensemble(models)  # Several: their probabilities averaged
+        model = average_of(models)  # Several: their probabilities averaged
         model.load_state_dict(checkpoint['model'])
     except (KeyError, TypeError, RuntimeError, IndexError) as error:
         raise UserError(f"'{path}' does not match the model of rnn_name2lang.py ({type(error).__name__})") from None

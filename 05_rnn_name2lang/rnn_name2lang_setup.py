@@ -4,6 +4,7 @@ outputs, class weights, the average of several trained models, the confusion mat
 its axes, and the validation metrics it prints and saves.
 """
 import argparse
+import math
 import string
 
 import matplotlib.pyplot as plt
@@ -135,8 +136,14 @@ class Ensemble(nn.ModuleList):
     their average errs less often (README, "What limits the accuracy").
     """
 
-    def forward(self, x):
-        return torch.stack([model(x).softmax(dim=1) for model in self]).mean(dim=0).log()
+    def forward(self, x):  # log(mean of the probabilities), computed from log-probabilities: no log(0)
+        log_probs = torch.stack([model(x).log_softmax(dim=1) for model in self])
+        return log_probs.logsumexp(dim=0) - math.log(len(self))
+
+
+def average_of(models):
+    """One trained model as it is (the slide's MyRNN); several as their `Ensemble`."""
+    return models[0] if len(models) == 1 else Ensemble(models)
 
 
 def name_loader(data, batch_size, shuffle=False, generator=None):

@@ -163,6 +163,12 @@ def test_ensemble_averages_the_probabilities():
     torch.testing.assert_close(output.exp(), (probs[0] + probs[1]) / 2)
     torch.testing.assert_close(output.softmax(dim=1), output.exp())  # What report_predict prints: the average
     assert not torch.allclose(probs[0], probs[1])
+    assert setup.average_of(models[:1]) is models[0] and list(setup.average_of(models)) == models
+    with torch.no_grad():  # Probabilities that underflow to 0 in float32 still give finite log-probabilities
+        for model in models:
+            model.fc.weight *= 1e4
+        output = setup.Ensemble(models)(x)
+    assert torch.isfinite(output).all() and (output.exp().sum(dim=1) - 1).abs().max() < 1e-5
 
 
 def test_class_weights():
