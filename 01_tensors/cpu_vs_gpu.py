@@ -6,16 +6,11 @@ times one device, 'cuda' when there is one ("Try 'cpu'"); here every available d
 unless --device names one. What timing a GPU fairly needs (a warm-up, waiting for its queue, a memory
 check) is in common/timing.py.
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports and options (`python 01_tensors/cpu_vs_gpu.py --help`; a notebook runs with the defaults)
 import torch

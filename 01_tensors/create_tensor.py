@@ -4,16 +4,11 @@ and move it to a GPU and back.
 Slides "Practice) Creating a Tensor (1/2)" and "(2/2)". Each step is a cell: in a notebook, run them
 one by one and look at x, y, p, q and z. Step 5 needs a GPU (`--device auto` picks one when there is one).
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports and options (`python 01_tensors/create_tensor.py --help`; a notebook runs with the defaults)
 import numpy as np

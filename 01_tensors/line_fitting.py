@@ -5,16 +5,11 @@ a*1 + b = 4 and a*4 + b = 2, i.e. A [a, b]^T = b with A = [[1, 1], [4, 1]]; so [
 The tensor class `torch.Tensor` has linear algebra as member functions (`A.inverse()`, `A.mm(b)`);
 a name ending with an underscore (e.g. `add_`) is an in-place function.
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports and options (`python 01_tensors/line_fitting.py --help`; there is nothing to choose)
 import numpy as np

@@ -5,16 +5,11 @@ Slides "Practice) Reshaping a Tensor (1/2)" and "(2/2)". The tensor y of shape (
 29, 3, 18, 10, 27, 10, 12, 5 at the indices [0,0,0], [0,0,1], [0,1,0], ..., [1,1,1] (the slides' table).
 Each step is a cell: in a notebook, run them one by one and look at y, p, s, t_021 and c_021.
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports and options (`python 01_tensors/reshape_tensor.py --help`; there is nothing to choose)
 import numpy as np

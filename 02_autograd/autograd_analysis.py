@@ -7,16 +7,11 @@ Differences from the slide's output, all from newer PyTorch versions (printed as
 with all the digits of its float32 value (`0.6000000238418579` for the slide's `0.6`), `log(125)`
 prints as `4.8283` (not `4.83`) and its node is `LogBackward0` (not `LogBackward`).
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports and options (`python 02_autograd/autograd_analysis.py --help`; there is nothing to choose)
 import warnings

@@ -5,16 +5,11 @@ Slide "Practice) Gradient Descent by Hands". Each iteration prints the slide's l
 f(x), the point of each step and the tangent line it followed (dash-dotted), saved in results/grad_descent/.
 f, the options, the figure's frame and the last line are shared with grad_descent_optim.py (gd_common.py).
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports and options (`python 02_autograd/grad_descent.py --help`; a notebook runs with the defaults)
 import torch

@@ -3,16 +3,11 @@
 Slide "Practice) Loading My Network and Testing My Image". Default image: data/cnn_mnist_test.png (a 3);
 give your own photos or scans of digits. In a notebook, `model` stays after the last cell, to inspect.
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports
 from pathlib import Path

@@ -5,16 +5,11 @@ is a photo of a digit on paper; ours is drawn with PIL strokes instead of downlo
 light paper, larger than 28 x 28 and not square, as a learner's own image would be. Run it again to
 redraw the image (the repository tracks the PNG). In a notebook, `image` stays after the last cell.
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports
 import math

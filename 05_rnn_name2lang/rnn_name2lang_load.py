@@ -9,16 +9,11 @@ Slide "Name2Lang Classification with a Character-level RNN (6/7-7/7)" (`report_p
 In a notebook (nothing to ask), it reports the slide's five names; `model` and `target_names` stay after
 the last cell.
 """
-# %% Setup: this repository's helpers; on Google Colab, the first run clones and installs it (README, "Notebooks")
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
     import common
-except ModuleNotFoundError:
-    import os
-    import sys
-    os.system('git clone -q https://github.com/dl-tutorial-pytorch/dl-tutorial-pytorch && '
-              'pip install -q -e dl-tutorial-pytorch')
-    sys.path.insert(0, os.path.abspath('dl-tutorial-pytorch'))
-    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports
 import sys

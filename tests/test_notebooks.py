@@ -1,8 +1,7 @@
-"""What every section script shares as a notebook: its first cell (Google Colab) and its cells.
+"""What every section script shares as a notebook: its first cell and its cells.
 
 Each section's tests run its scripts as notebooks (the `notebooks` fixture of conftest.py); this file
-checks the first cell, which clones and installs the repository where `common` cannot be imported.
-Colab itself cannot be reached from here: the clone and the install are replaced by a copy.
+checks the first cell, which says in one line how to install the repository where `common` cannot be imported.
 """
 import subprocess
 import sys
@@ -35,38 +34,19 @@ def test_every_script_starts_with_the_same_setup_cell():
         assert '__file__' not in path.read_text(), f'{path}: a notebook has no __file__'
 
 
-def run_setup_cell(cwd, hide_common):
-    """Run the setup cell in a fresh Python in `cwd`; with `hide_common`, as on Colab (not installed)."""
-    cell = setup_cell(section_scripts()[0])
-    prelude = f'''
-import os, shutil, sys
-commands = []
-def fake_system(command):  # Instead of cloning and installing: a copy of the repository's common/
-    commands.append(command)
-    shutil.copytree({str(REPO_ROOT / 'common')!r}, os.path.join('dl-tutorial-pytorch', 'common'))
-    del sys.modules['common']  # Installed now
-    return 0
-os.system = fake_system
-if {hide_common}:
-    sys.modules['common'] = None  # As on Colab: `import common` fails
-'''
-    epilogue = '\nprint(commands)\nprint(common.__file__)\n'
-    return subprocess.run([sys.executable, '-c', prelude + cell + epilogue], cwd=cwd, capture_output=True, text=True)
-
-
-def test_on_colab_the_setup_cell_clones_installs_and_goes_on(tmp_path):
-    result = run_setup_cell(tmp_path, hide_common=True)
-    assert result.returncode == 0, result.stderr
-    commands, common_file = result.stdout.splitlines()
-    assert 'git clone -q https://github.com/' in commands and 'pip install -q -e dl-tutorial-pytorch' in commands
-    assert common_file == str(tmp_path / 'dl-tutorial-pytorch' / 'common' / '__init__.py')
-
-
-def test_where_common_is_installed_the_setup_cell_does_nothing_else(tmp_path):
-    result = run_setup_cell(tmp_path, hide_common=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ['[]', str(REPO_ROOT / 'common' / '__init__.py')]
-    assert list(tmp_path.iterdir()) == []
+def test_without_the_install_a_script_ends_in_one_line(tmp_path):
+    """A Python that cannot import `common` (pip install -r requirements.txt not run, or a Jupyter kernel of another
+    environment): the script says what is missing, which Python runs, and the fix, in one line; exit code 1."""
+    bare = tmp_path / 'bare'
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(bare)], check=True)
+    python = bare / 'bin' / 'python'
+    result = subprocess.run([str(python), '-I', str(REPO_ROOT / '01_tensors' / 'create_tensor.py')], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stdout == ''
+    assert result.stderr.count('\n') == 1 and 'Traceback' not in result.stderr
+    assert "No module named 'common'" in result.stderr and str(python) in result.stderr
+    assert 'pip install -r requirements.txt' in result.stderr and '%pip install -r' in result.stderr
+    assert list(tmp_path.iterdir()) == [bare]  # Nothing cloned, nothing written
 
 
 @pytest.mark.parametrize('path', section_scripts(), ids=lambda path: path.name)
