@@ -4,6 +4,8 @@
     python run_all.py --full          # the scripts' real settings (the slides' runs)
     python run_all.py 03_nn_iris      # only the scripts whose path contains one of these words
     python run_all.py --gallery       # redraw the README's pictures in docs/ (real settings, about 5 minutes)
+    python run_all.py --notebooks DIR # every section script as a .ipynb for Google Colab (README, "Notebooks")
+    python run_all.py --check         # this Python, its packages, device, data and output folder (check_env.py)
 
 Teachers: run it on a lab machine before class. It exits with code 1 if any script fails.
 Figures go to results/run_all/<script>/ (quick) or each script's own results/<script>/ (--full);
@@ -11,6 +13,7 @@ each script's full output is kept in results/run_all/logs/<script>.log.
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -112,13 +115,95 @@ def export_gallery():
     return written
 
 
+# The first cell of an exported notebook: it does something only on Google Colab, where nothing is installed
+COLAB_CELL = """\
+# Google Colab: get this repository and install it, then go on (elsewhere this cell does nothing)
+import os, subprocess, sys
+os.environ['GIT_TERMINAL_PROMPT'] = '0'  # An address that needs a password fails at once, instead of waiting
+if 'google.colab' in sys.modules and not os.path.isdir({folder!r}):
+    subprocess.run(['git', 'clone', '-q', {url!r}, {folder!r}], check=True)
+    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '-r', 'requirements.txt'], cwd={folder!r}, check=True)
+if 'google.colab' in sys.modules:
+    sys.path.insert(0, os.path.abspath({folder!r}))  # The kernel runs on: it finds the new install here"""
+
+
+def section_scripts():
+    """Every script of the sections (each starts with the setup cell); the other files are modules beside them."""
+    return sorted(path for path in REPO_ROOT.glob('0[1-5]_*/*.py') if '# %% Setup:' in path.read_text(encoding='utf-8'))
+
+
+def origin_url(repo=REPO_ROOT):
+    """The address of this checkout's `origin` remote (`git remote get-url origin`), or None."""
+    try:
+        result = subprocess.run(['git', '-C', str(repo), 'remote', 'get-url', 'origin'], capture_output=True, text=True)
+    except OSError:  # No git
+        return None
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
+def export_notebook(path, url):
+    """The script at `path` as a notebook (jupytext), with the Colab cell that clones `url` first."""
+    import jupytext
+    import nbformat
+    notebook = jupytext.read(path)
+    folder = re.sub(r'\.git$', '', url.rstrip('/').rsplit('/', 1)[-1].rsplit(':', 1)[-1]) or 'dl-tutorial'
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(COLAB_CELL.format(url=url, folder=folder)))
+    notebook.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
+    return notebook
+
+
+def colab_link(url, relpath):
+    """The Colab address of a notebook committed at `relpath` of a GitHub repository `url` (else None)."""
+    match = re.match(r'(?:https://github\.com/|git@github\.com:)([^/]+)/([^/]+?)(?:\.git)?/?$', url)
+    if not match:
+        return None
+    branch = subprocess.run(['git', '-C', str(REPO_ROOT), 'branch', '--show-current'], capture_output=True,
+                            text=True).stdout.strip() or 'main'
+    return f'https://colab.research.google.com/github/{match[1]}/{match[2]}/blob/{branch}/{relpath}'
+
+
+def export_notebooks(out_dir, url):
+    """Write every section script as `out_dir/<section>/<script>.ipynb`; return the paths written."""
+    import nbformat
+    written = []
+    for path in section_scripts():
+        target = Path(out_dir) / path.parent.name / f'{path.stem}.ipynb'
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(export_notebook(path, url), str(target))
+        written.append(target)
+    return written
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description='Run every script of the tutorial in slide order, headless.')
     parser.add_argument('only', nargs='*', help='run only the scripts whose path contains one of these words')
     parser.add_argument('--full', action='store_true', help="use the scripts' real settings, not quick ones")
     parser.add_argument('--gallery', action='store_true',
                         help="run the scripts of the README's pictures with their real settings and redraw docs/")
+    parser.add_argument('--notebooks', metavar='DIR',
+                        help='write every section script as a notebook (.ipynb) into DIR, for Google Colab')
+    parser.add_argument('--repo-url', metavar='URL',
+                        help="the address the notebooks clone on Colab (default: this checkout's `origin` remote)")
+    parser.add_argument('--check', action='store_true',
+                        help='check this Python, its packages, the device, the data and the output folder')
     args = parser.parse_args(argv)
+
+    if args.check:
+        import check_env
+        return check_env.main([])
+    if args.notebooks:
+        url = args.repo_url or origin_url()
+        if not url:
+            print("run_all.py: error: no address to clone on Colab: this checkout has no 'origin' remote "
+                  '(git remote get-url origin); give --repo-url URL, the address learners can clone', file=sys.stderr)
+            return 2
+        written = export_notebooks(args.notebooks, url)
+        print(f'{len(written)} notebooks in {Path(args.notebooks).resolve()}, cloning {url} on Colab')
+        for path in written:
+            relpath = path.resolve().relative_to(REPO_ROOT) if REPO_ROOT in path.resolve().parents else None
+            link = colab_link(url, relpath) if relpath else None
+            print(f'  {path}' + (f'  (once committed and pushed: {link})' if link else ''))
+        return 0
 
     if args.gallery:
         args.full = True

@@ -175,8 +175,14 @@ def real_data_dir():
 
 
 # Scripts as notebooks -------------------------------------------------------------------------------
+def export_notebook(path, url):
+    """The script at `path` as the notebook that `run_all.py --notebooks` writes (its Colab cell first)."""
+    return load_script('run_all.py').export_notebook(path, url)
+
+
 class NotebookRunner:
-    """Runs section scripts as notebooks (jupytext, then a Jupyter kernel), as a learner opens them.
+    """Runs section scripts as notebooks (exported as `run_all.py --notebooks` does: jupytext, then a Colab cell,
+    which does nothing outside Colab), in a Jupyter kernel, as a learner opens them.
 
     One kernel serves every notebook of the session (a kernel and PyTorch take seconds to start): before
     each notebook, `%reset -f` empties the namespace and the working directory becomes the script's
@@ -205,13 +211,12 @@ class NotebookRunner:
         run after the last cell (e.g. to inspect `model`); `cwd`: the kernel's working folder (Jupyter: the
         script's folder, the default; VS Code or PyCharm may start in the repository root).
         """
-        import jupytext
         import nbformat
         from nbclient import NotebookClient
         if self.kernel is None:
             self.start()
         path = REPO_ROOT / relpath
-        notebook = jupytext.read(path)
+        notebook = export_notebook(path, url=str(REPO_ROOT))  # As `run_all.py --notebooks` exports it for Colab
         for old, new in (edits or {}).items():
             cells = [cell for cell in notebook.cells if old in cell.source]
             assert cells, f'{old!r} is not in {relpath}'
