@@ -1,0 +1,265 @@
+"""Build the tutorial as a website: every script's page with the output and figures of a real run.
+
+    pip install -r docs/requirements.txt     # once: Sphinx, sphinx-gallery, the Furo theme
+    python docs/build_site.py DIR            # quick settings (run_all.py's), a few minutes on a CPU
+    python docs/build_site.py DIR --full     # each script's defaults (the slides' runs): a GPU helps
+    python docs/build_site.py DIR 01_tensors grad_descent   # only the scripts whose path has one of these words
+
+Then open DIR/index.html: the home page lists the sections in slide order, each script with its slide's title
+and a thumbnail of its first figure. A script's page shows its docstring, its `# %%` cells in order, each
+followed by what it printed and the figures it drew, the run time, and buttons to download the .py and .ipynb.
+
+It wraps `sphinx-build` with sphinx-gallery: the scripts (the ones of run_all.py's SCRIPTS, in that order) are
+copied into a staging folder, where each `# %% Title` line becomes a heading of the page, and executed there
+with the options of run_all.py's quick tour (or none: --full). Their outputs (figures, checkpoints) go to a
+temporary folder, never into the repository. The downloads are the scripts as they are in the repository.
+Scripts that need a window or several processes get a page with their code and how to run them, unrun.
+The build fails if a script fails, or if the page of a script that ran shows no output at all.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+REPO_ROOT = DOCS.parent
+CONF_DIR = DOCS / 'site'           # conf.py and the gallery's helpers
+PLAN_VAR = 'DL_SITE_PLAN'          # conf.py reads the build's plan (a JSON file) from this variable
+sys.path.insert(0, str(REPO_ROOT))
+import run_all  # noqa: E402  (the tour's list of scripts and their quick options)
+
+# Scripts that the build shows but does not run: (why, how to run it). The DDP scripts are found by name.
+NEEDS_A_WINDOW = {'04_cnn_mnist/draw_digit.py': 'it opens a window to draw a digit with the mouse'}
+DDP_LINE = 'torchrun --standalone --nproc_per_node 2 {script}'
+CELL_HEADER = re.compile(r'^# ?%%(.*)$')
+
+
+def not_run_reason(script):
+    """(why the build does not run `script`, the command that runs it), or None for a script that it runs."""
+    if script.endswith('_ddp.py'):
+        return 'it needs several processes', DDP_LINE.format(script=script)
+    if script in NEEDS_A_WINDOW:
+        return NEEDS_A_WINDOW[script], f'python {script}'
+    return None
+
+
+def slide_titles(section_dir):
+    """{script name: its slide's title} from the "Script | Slide" table of the section's README."""
+    readme = section_dir / 'README.md'
+    titles = {}
+    if readme.is_file():
+        for line in readme.read_text(encoding='utf-8').splitlines():
+            cells = [cell.strip() for cell in line.strip().strip('|').split('|')]
+            match = re.match(r'`([^`\s]+\.py)', cells[0]) if len(cells) >= 2 else None
+            if match and '/' not in match.group(1):
+                title = cells[1]
+                if title.startswith('(') and title.endswith(')'):  # "(data parallelism)": a topic beyond a slide
+                    title = title[1:-1]
+                titles[match.group(1)] = title[:1].upper() + title[1:]
+    return titles
+
+
+def section_title(section_dir):
+    """The section README's first heading, e.g. '01_tensors: practice with tensors'."""
+    readme = section_dir / 'README.md'
+    if readme.is_file():
+        for line in readme.read_text(encoding='utf-8').splitlines():
+            if line.startswith('# '):
+                return line[2:].strip()
+    return section_dir.name
+
+
+def docstring_first_line(path):
+    import ast
+    docstring = ast.get_docstring(ast.parse(path.read_text(encoding='utf-8'))) or path.stem
+    return docstring.strip().split('\n\n')[0].replace('\n', ' ').split('. ')[0].rstrip('.')
+
+
+def rst_heading(text, underline):
+    return f'{text}\n{underline * len(text)}\n'
+
+
+def staged_source(path, title):
+    """The script's text for sphinx-gallery: the slide's title on top of the docstring, and each
+    `# %% Title` line turned into `# %%` and a heading, so the cells' titles show on the page."""
+    text = path.read_text(encoding='utf-8')
+    match = re.match(r'(\s*(?:#[^\n]*\n\s*)*)[rRuU]?("""|\'\'\')', text)
+    if not match:
+        raise SystemExit(f'error: {path} has no docstring for its page')
+    start = match.end()
+    text = text[:start] + rst_heading(title, '=') + '\n' + text[start:]
+    lines, out = text.splitlines(), []
+    for number, line in enumerate(lines):
+        header = CELL_HEADER.match(line)
+        if not header:
+            out.append(line)
+            continue
+        cell_title = header.group(1).strip()
+        out.append('# %%')
+        if cell_title:
+            out += [f'# {cell_title}', '# ' + '-' * len(cell_title)]
+            next_line = lines[number + 1] if number + 1 < len(lines) else ''
+            if next_line.startswith('#'):  # Keep the script's own comments in its code, not in the prose
+                out.append('')
+    return '\n'.join(out) + '\n'
+
+
+def fill(options, out_dir, out_root):
+    """run_all's options with `{out}` replaced by `out_dir` and `{out:name}` by `out_root/name` (as run_all does)."""
+    return [option.replace('{out}', str(out_dir)).replace('{out:', f'{out_root}/').replace('}', '')
+            for option in options]
+
+
+def full_options(quick, full):
+    """--full: the script's defaults, except where the quick options name the build's folders (--out-dir, the
+    model that the build trained), so that outputs stay out of the repository and a load script finds the model."""
+    kept = []
+    for flag, value in zip(quick, quick[1:]):
+        if flag.startswith('--') and '{out' in value and flag not in full:
+            kept += [flag, value]
+    return kept + list(full)
+
+
+def make_plan(words, full, staging, out_root):
+    """What to build: the scripts of run_all.SCRIPTS whose path has one of `words` (all if none), in order."""
+    chosen = [entry for entry in run_all.SCRIPTS if not words or any(word in entry[0] for word in words)]
+    if not chosen:
+        raise SystemExit(f'error: no script of run_all.py matches {words}')
+    listed = {script for script, _, _ in run_all.SCRIPTS}
+    scripts = []
+    for script, quick, full_opts in chosen:
+        path = REPO_ROOT / script
+        if not path.is_file():
+            raise SystemExit(f'error: {script} (in run_all.SCRIPTS) does not exist')
+        titles = slide_titles(path.parent)
+        title = titles.get(path.name) or docstring_first_line(path)
+        options = full_options(quick, full_opts) if full else list(quick)
+        out_dir = out_root / path.stem
+        argv = fill(options, out_dir, out_root)
+        shown = [option.replace(str(out_root), 'TMP') for option in argv]
+        reason = not_run_reason(script)
+        scripts.append({'script': script, 'source': str(path), 'section': path.parent.name, 'title': title, 'argv': argv,
+                        'command': ' '.join(['python', script, *shown]), 'out_dir': str(out_dir),
+                        'not_run': reason and reason[0], 'run_line': reason and reason[1]})
+    sections = sorted({entry['section'] for entry in scripts})
+    unlisted = sorted(str(path.relative_to(REPO_ROOT)) for section in sections
+                      for path in (REPO_ROOT / section).glob('*.py')
+                      if str(path.relative_to(REPO_ROOT)) not in listed and '# %%' in path.read_text(encoding='utf-8'))
+    return {'full': full, 'scripts': scripts, 'sections': sections, 'unlisted': unlisted,
+            'staging': str(staging), 'out_root': str(out_root),
+            'quick_from': 'run_all.py (SCRIPTS: the quick tour, the options the tests use too)'}
+
+
+def stage(plan, source):
+    """Write the sphinx-gallery tree: src/<section>/ with the section's .py files (scripts staged, modules
+    as they are) and a header per folder; return the folder of the examples."""
+    examples = source / 'src'
+    mode = "each script's defaults (`--full`)" if plan['full'] else 'quick settings, those of `python run_all.py`'
+    intro = ('Every script of the tutorial in slide order, each with what it printed and drew when this site was '
+             f'built ({mode}). Each page names its slide and ends with buttons to download the script as a `.py` '
+             'file or a Jupyter notebook.')
+    (examples).mkdir(parents=True)
+    (examples / 'GALLERY_HEADER.rst').write_text(
+        rst_heading('Deep Learning Tutorial with PyTorch', '=') + '\n' + intro + '\n', encoding='utf-8')
+    pages = {entry['script']: entry for entry in plan['scripts']}
+    for section in plan['sections']:
+        folder = examples / section
+        folder.mkdir()
+        (folder / 'GALLERY_HEADER.rst').write_text(rst_heading(section_title(REPO_ROOT / section), '-'),
+                                                   encoding='utf-8')
+        for path in sorted((REPO_ROOT / section).glob('*.py')):
+            entry = pages.get(f'{section}/{path.name}')
+            if entry:
+                (folder / path.name).write_text(staged_source(path, entry['title']), encoding='utf-8')
+            else:  # A module that the scripts import (e.g. gd_common.py), beside them as in the repository
+                shutil.copy2(path, folder / path.name)
+    return examples
+
+
+def check_pages(plan, source, site):
+    """The pytorch/tutorials check: every page of a script that ran shows output (printed text or a figure).
+    Print one line per page; return the number of pages without output or missing."""
+    print(f'{"page":<44} {"seconds":>8} {"outputs":>8} {"figures":>8}')
+    bad = 0
+    for entry in plan['scripts']:
+        stem = Path(entry['script']).stem
+        rst = source / entry['section'] / f'{stem}.rst'
+        html = site / entry['section'] / f'{stem}.html'
+        text = rst.read_text(encoding='utf-8') if rst.is_file() else ''
+        outputs = text.count('.. rst-class:: sphx-glr-script-out')
+        figures = len(re.findall(r'image-sg:: \S*images/sphx_glr_', text))
+        seconds = re.search(r'\*\*Total running time of the script:\*\*\s*\((\d+) minutes ([\d.]+) seconds\)', text)
+        seconds = int(seconds.group(1)) * 60 + float(seconds.group(2)) if seconds else 0.0
+        status = ''
+        if not html.is_file():
+            status, bad = 'MISSING', bad + 1
+        elif entry['not_run']:
+            status = 'not run: ' + entry['not_run']
+        elif outputs + figures == 0:
+            status, bad = 'NO OUTPUT', bad + 1
+        print(f'{entry["script"]:<44} {seconds:>8.1f} {outputs:>8} {figures:>8}  {status}'.rstrip())
+    return bad
+
+
+def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
+    """Build the site into `site_dir`; return 0 when every page was built and shows output, else 1."""
+    site = Path(site_dir).resolve()
+    if site.exists() and not site.is_dir():
+        raise SystemExit(f'error: {site_dir} is a file, not a folder')
+    staging = Path(tempfile.mkdtemp(prefix='dl_tutorial_site_'))
+    source, out_root = staging / 'source', staging / 'outputs'
+    plan = make_plan(list(only), full, staging, out_root)
+    for script in plan['unlisted']:
+        print(f'(no page: {script} is not in run_all.py SCRIPTS)')
+    stage(plan, source)
+    plan_file = staging / 'plan.json'
+    plan_file.write_text(json.dumps(plan, indent=1), encoding='utf-8')
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1', **{PLAN_VAR: str(plan_file)})
+    if data_dir:
+        env['DL_DATA_DIR'] = str(Path(data_dir).resolve())
+    command = [sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-c', str(CONF_DIR), '-d',
+               str(staging / 'doctrees'), str(source), str(site)]
+    print(f'Building {len(plan["scripts"])} pages ({"full" if full else "quick"} settings) into {site}')
+    start = time.time()
+    code = subprocess.run(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL).returncode
+    seconds = time.time() - start
+    bad = check_pages(plan, source, site) if code == 0 else 0
+    if keep:
+        print(f'Staging folder kept: {staging}')
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
+    if code != 0:
+        print(f'error: sphinx-build failed (exit code {code}) after {seconds:.0f} seconds', file=sys.stderr)
+        return 1
+    if bad:
+        print(f'error: {bad} page(s) missing or without any output', file=sys.stderr)
+        return 1
+    print(f'Site built in {seconds:.0f} seconds: {site / "index.html"}')
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description='Build the tutorial as a website (Sphinx, sphinx-gallery).')
+    parser.add_argument('site_dir', metavar='DIR', help='folder for the site (open DIR/index.html)')
+    parser.add_argument('only', nargs='*', help='build only the scripts whose path contains one of these words')
+    parser.add_argument('--full', action='store_true', help="run each script with its defaults, not quick settings")
+    parser.add_argument('--data-dir', default=None, help='data folder for the scripts (default: $DL_DATA_DIR, '
+                                                         'else data/ in the repository)')
+    parser.add_argument('--keep', action='store_true', help='keep the staging folder (for debugging the build)')
+    args = parser.parse_args(argv)
+    try:
+        import sphinx_gallery  # noqa: F401
+        import sphinx  # noqa: F401
+    except ModuleNotFoundError as error:
+        raise SystemExit(f"error: {error}; run 'pip install -r docs/requirements.txt'") from None
+    return build_site(args.site_dir, args.full, args.only, args.data_dir, args.keep)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Sphinx configuration of the tutorial's website. Build it with `python docs/build_site.py DIR`: that
+stages the scripts in a temporary source folder and runs sphinx-build with this folder as its -c."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import site_gallery  # noqa: E402  (the plan of this build and the gallery's helpers)
+
+project = 'Deep Learning Tutorial with PyTorch'
+author = 'Sunglok Choi (slides); the tutorial scripts'
+html_title = project
+extensions = ['sphinx_gallery.gen_gallery']
+html_theme = 'furo'
+default_role = 'code'          # `x` in the docstrings and cell titles is code, as in the scripts
+exclude_patterns = ['src', '**/*.md5', '**/*.codeobj.json']
+html_copy_source = False
+html_show_sourcelink = False
+suppress_warnings = ['config.cache']
+html_static_path = ['_static']
+html_css_files = ['site.css']
+
+sphinx_gallery_conf = {
+    'examples_dirs': 'src',                      # The staged scripts, one folder per section
+    'gallery_dirs': '.',                         # The pages: the home page is the gallery's index
+    'filename_pattern': r'^(?!(?:%s)$)' % '|'.join(
+        [r'.*' + entry['script'].split('/')[-1].replace('.', r'\.') for entry in site_gallery.PLAN['scripts']
+         if entry['not_run']] or ['$^']),    # Run every script but those that need a window or processes
+    'ignore_pattern': r'(?:^|[\\/])(?!(?:%s)$)[^\\/]+\.py$' % '|'.join(
+        entry['script'].split('/')[-1].replace('.', r'\.') for entry in site_gallery.PLAN['scripts']),
+    'within_subsection_order': site_gallery.SlideOrder,
+    'reset_argv': site_gallery.reset_argv,
+    'image_scrapers': (site_gallery.saved_figures, 'matplotlib'),
+    'capture_repr': (),                         # What the script printed, as in a terminal
+    'download_all_examples': False,
+    'inspect_global_variables': False,
+    'remove_config_comments': True,
+    'abort_on_example_error': False,
+    'only_warn_on_example_error': False,
+}
+
+
+def setup(app):
+    app.connect('source-read', site_gallery.finish_page)

@@ -1,0 +1,109 @@
+"""The sphinx-gallery helpers of the site (docs/build_site.py): the scripts' order, options, figures and notes.
+
+The build's plan (docs/build_site.py writes it) lists the scripts in slide order with the options they run
+with; conf.py hands these functions to sphinx-gallery. Module-level functions and classes, so that Sphinx
+can cache the configuration that names them.
+"""
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+PLAN_VAR = 'DL_SITE_PLAN'
+
+
+def load_plan():
+    """The plan of this build, or a clear error when conf.py is used without docs/build_site.py."""
+    path = os.environ.get(PLAN_VAR)
+    if not path or not Path(path).is_file():
+        raise SystemExit('error: build the site with `python docs/build_site.py DIR` (it stages the scripts '
+                         'and writes the plan that docs/site/conf.py reads)')
+    return json.loads(Path(path).read_text(encoding='utf-8'))
+
+
+PLAN = load_plan()
+PAGES = {entry['script']: entry for entry in PLAN['scripts']}
+
+
+def page_of(src_file):
+    """The plan's entry of a staged script (`.../src/<section>/<name>.py`)."""
+    path = Path(src_file)
+    return PAGES.get(f'{path.parent.name}/{path.name}')
+
+
+class SlideOrder:
+    """sphinx-gallery's `within_subsection_order`: the order of run_all.py's SCRIPTS (the slides' order),
+    which is also the order the scripts run in (a load script after the script that saves its model)."""
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+        self.order = {Path(entry['script']).name: number for number, entry in enumerate(PLAN['scripts'])}
+
+    def __call__(self, filename):
+        return self.order.get(Path(filename).name, len(self.order)), filename
+
+    def __repr__(self):
+        return f'<{self.__class__.__name__}>'
+
+
+def reset_argv(gallery_conf, script_vars):
+    """sphinx-gallery's `reset_argv`: the options of the script's run (sys.argv[1:])."""
+    entry = page_of(script_vars['src_file'])
+    return list(entry['argv']) if entry else []
+
+
+_seen = {}
+
+
+def saved_figures(block, block_vars, gallery_conf):
+    """An image scraper for `common.save_figure`, which saves each figure as PNG in the script's --out-dir and
+    closes it (so matplotlib's own scraper never sees it): the PNGs written there since the last code block,
+    in the order they were written, as the page's figures of this block."""
+    from sphinx_gallery.scrapers import figure_rst
+    entry = page_of(block_vars['src_file'])
+    if not entry:
+        return ''
+    out_dir = Path(entry['out_dir'])
+    seen = _seen.setdefault(str(out_dir), {})
+    new = []
+    for png in sorted(out_dir.rglob('*.png'), key=lambda p: p.stat().st_mtime_ns) if out_dir.is_dir() else []:
+        stamp = (png.stat().st_mtime_ns, png.stat().st_size)
+        if seen.get(str(png)) != stamp:
+            seen[str(png)] = stamp
+            new.append(png)
+    images = []
+    for png, image_path in zip(new, block_vars['image_path_iterator']):
+        shutil.copyfile(png, image_path)
+        images.append(image_path)
+    return figure_rst(images, gallery_conf['src_dir']) if images else ''
+
+
+def settings_note(entry):
+    """The note under a page's title: how the build ran the script (or why it did not, and how to)."""
+    if entry['not_run']:
+        return (f'.. note::\n\n   Not run by this build: {entry["not_run"]}. Run it on your machine with '
+                f'``{entry["run_line"]}``.\n')
+    if PLAN['full']:
+        return f'.. note::\n\n   Built with the script\'s defaults (``--full``): ``{entry["command"]}``.\n'
+    options = ('the options of ``python run_all.py``, which the tests use too' if entry['argv']
+               else 'the script has no quick options: these are its defaults')
+    temp = '; TMP is a temporary folder' if 'TMP' in entry['command'] else ''
+    return (f'.. note::\n\n   Built with quick settings: ``{entry["command"]}`` ({options}{temp}). '
+            'Without options the script runs with its defaults, the slide\'s settings.\n')
+
+
+ZIP_DOWNLOAD = re.compile(r'\n *\.\. container:: sphx-glr-download sphx-glr-download-zip\n\n *:download:`[^`]*`\n')
+
+
+def finish_page(app, docname, source):
+    """Sphinx `source-read` of a script's page: the settings note under its title; the download of the .py is
+    the script as it is in the repository (the staged copy has the headings added for the page); no zip."""
+    entry = PAGES.get(f'{docname}.py')
+    if entry is None:
+        return
+    title = re.escape(entry['title'])
+    text = re.sub(rf'^({title}\n=+\n)', lambda match: match.group(1) + '\n' + settings_note(entry) + '\n',
+                  source[0], count=1, flags=re.M)
+    source[0] = ZIP_DOWNLOAD.sub('\n', text)
+    shutil.copyfile(entry['source'], Path(app.srcdir) / f'{docname}.py')
