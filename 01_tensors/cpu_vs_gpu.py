@@ -1,10 +1,10 @@
-"""Time `A.inverse() * B` of two random n-by-n matrices on the CPU and on every GPU this machine has,
-and print the speed-up.
+"""Time `C = A.inverse() * B` of two random n-by-n matrices on a GPU or the CPU (or on every device in turn).
 
-Slide "Practice) CPU vs. GPU-acceleration" (on the slide's laptop: cpu 1.4 sec, cuda 0.3 sec). The slide
-times one device, 'cuda' when there is one ("Try 'cpu'"); here every available device is timed in turn
-unless --device names one. What timing a GPU fairly needs (a warm-up, waiting for its queue, a memory
-check) is in common/timing.py.
+Slide "Practice) CPU vs. GPU-acceleration". As on the slide, `dev_name` is 'cuda' when there is one, else
+'cpu'; the slide's "Try 'cpu'" is `--device cpu` (or `dev_name = 'cpu'` in a notebook), and `--device all`
+times every device this machine has and prints each GPU's speed-up over the CPU. Timing a GPU fairly
+needs a few calls around the slide's lines: a memory check and an untimed run before, and waiting for
+the GPU to finish before each reading of the clock. The times are saved with the machine they ran on.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -12,39 +12,50 @@ try:
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
-# %% Imports and options (`python 01_tensors/cpu_vs_gpu.py --help`; a notebook runs with the defaults)
-import torch
+# %% Imports and options (`python 01_tensors/cpu_vs_gpu.py --help`; a notebook runs with the values below)
+import torch  # noqa: I001  (the order of the slide)
+import time
 
 from common.cli import device_type
-from common.timing import now, warm_up  # Timing a GPU fairly (common/timing.py)
+from common.timing import warm_up   # A memory check and one untimed run (common/timing.py)
 
-N = 5000                            # The slide's n: the size of the matrices
+dev_name = 'cuda' if torch.cuda.is_available() else 'cpu'  # Try 'cpu'
+n = 5000
+
+
+def device_or_all(text):
+    """argparse type of --device: 'all' (every device this machine has) or one device, e.g. cpu."""
+    return text if text == 'all' else device_type(text)
+
+
 parser = common.make_parser('cpu_vs_gpu', __doc__, out_dir=True)
-parser.add_argument('--device', type=device_type, help="the one device to time, e.g. cpu (the slide's \"Try 'cpu'\"); "
-                    'default: every available one')
-parser.add_argument('--n', type=common.positive_int, default=N, help='size of the n-by-n matrices')
+parser.add_argument('--device', type=device_or_all, default=dev_name,
+                    help="device to time: cpu (the slide's \"Try 'cpu'\"), cuda, mps, auto or all (each in turn)")
+parser.add_argument('--n', type=common.positive_int, default=n, help='size of the n-by-n matrices')
 args = parser.parse_args()
-devices = common.available_devices() if args.device is None else [args.device]
-print(f'Device: {", ".join(map(str, devices))} (n = {args.n})')   # Device: cpu, cuda (n = 5000)
+devices, n = common.available_devices() if args.device == 'all' else [args.device], args.n
+print(f'Device: {", ".join(map(str, devices))} (n = {n})')   # Device: cuda (n = 5000)  (cpu without a GPU)
 print(common.describe_machine())    # CPU: AMD EPYC (AVX2, no AMX), 2 threads, torch 2.x, GPU: NVIDIA ...
 
-# %% Computing time on each device
+# %% Computing time (on each device in turn with --device all)
 times = {}
 for dev_name in devices:
-    warm_up(dev_name, args.n)       # A memory check and one untimed run: a GPU's first call loads its kernels
-    A = torch.rand(args.n, args.n, device=dev_name)
-    B = torch.rand(args.n, args.n, device=dev_name)
-    start = now(dev_name)           # The slide's time.time(), once the device has finished its queue
+    warm_up(dev_name, n)            # Ours: a GPU loads its kernels on its first call, which is not computing time
+    A = torch.rand(n, n, device=dev_name)
+    B = torch.rand(n, n, device=dev_name)
+    common.synchronize(dev_name)    # Ours: a GPU runs asynchronously; wait until A and B are there
+    start = time.time()
     C = A.inverse() * B             # Note) `*` multiplies elementwise; the inverse is the heavy part
-    elapse = now(dev_name) - start
+    common.synchronize(dev_name)    # Ours: wait until the GPU has finished C, or the clock stops too early
+    elapse = time.time() - start
     times[str(dev_name)] = elapse
     print(f'Computing time by {dev_name}: {elapse:.3f} [sec]')   # The slide: 1.4 [sec] on an Intel i7-7700HQ
 
-# %% Speed-up over the CPU
-for dev_name, elapse in times.items():
-    if dev_name != 'cpu' and 'cpu' in times:
-        print(f'Speed-up of {dev_name} over cpu: {times["cpu"] / elapse:.1f}x')   # Slide: 4.7x, GTX 1060 vs i7-7700HQ
+# %% Speed-up over the CPU (--device all on a machine with a GPU)
+for name, elapse in times.items():
+    if name != 'cpu' and 'cpu' in times:
+        print(f'Speed-up of {name} over cpu: {times["cpu"] / elapse:.1f}x')   # The slide: 4.7x (GTX 1060, i7-7700HQ)
 
 # %% Keep the times with the machine they were measured on (results/cpu_vs_gpu/times.json)
-path = common.save_json({'seconds': times, 'n': args.n, 'machine': common.describe_machine()}, args.out_dir / 'times.json')
-print(f'Times saved: {path}')
+path = common.save_json({'seconds': times, 'n': n, 'machine': common.describe_machine()}, args.out_dir / 'times.json')
+print(f'Times saved: {path}')       # Times saved: .../results/cpu_vs_gpu/times.json

@@ -29,14 +29,14 @@ print(y.dtype)                      # torch.int64           Note) x.dtype
 # (The slide's torch.int32 comes from Windows, where NumPy before 2.0 made integers 32-bit.)
 
 # %% 2. Create a tensor using initializers
-p = torch.rand(3, 2)                # Try zeros, ones, eye, empty, arange, linspace,  (the slide's `eyes` is `eye`)
+p = torch.rand(3, 2)                # Try zeros, ones, eye, empty, arange, linspace,  (the slide: eyes)
 q = torch.zeros_like(p)             # and their ..._like
 print(p.dtype)                      # torch.float32
 print(q.shape)                      # torch.Size([3, 2])
 
 # %% 3. Interpret as a tensor (generating only a view)
 z = torch.as_tensor(x)              # Or torch.from_numpy(x)  Note) np.asarray()
-x[-1, -1] = 86                      # Changes z too: z shares x's memory
+x[-1, -1] = 86                      # Changes z too: z shares the memory of x
 print(z[-1])                        # tensor([10, 18, 86])  (Windows, NumPy < 2: ..., dtype=torch.int32)
 
 # %% 4. Access elements
@@ -44,19 +44,19 @@ print(y[:, 1])                      # tensor([29, 18])
 print(y[0, 0])                      # tensor(3)
 print(y[0, 0].item())               # 3                     Note) x[0,0] == 3
 
-# %% 5. CUDA tensors (the slide checks torch.cuda.is_available(); here --device decides)
-if args.device.type == 'cpu':
-    print(f'Step 5 (CUDA tensors) skipped: the device is {args.device} (a GPU runs it: --device cuda)')
-else:
+# %% 5. CUDA tensors (on the GPU that --device picks: cuda, or mps on a Mac; --device cpu skips this step)
+if args.device.type != 'cpu':       # The slide: if torch.cuda.is_available():
     print(y.device)                 # cpu
-    y_cuda = y.to(args.device)      # Or y.cuda()
-    print(y_cuda.device)            # cuda:0   (mps:0 on a Mac with --device mps)
-    y_cpu = y_cuda.cpu()            # Or y_cuda.to('cpu')  (the slide's `y.cuda.to` means y_cuda)
+    y_cuda = y.to(args.device)      # Or y.cuda()  (the slide: y.cuda(), a CUDA GPU only)
+    print(y_cuda.device)            # cuda:0   (mps:0 on a Mac)
+    y_cpu = y_cuda.cpu()            # Or y_cuda.to('cpu')
     print(y_cpu.device)             # cpu
 
-    x_cpu = y_cpu.numpy()           # Or np.array(y_cpu)
+    x_cpu = y_cpu.numpy()           # Or np.array(y_cpu)  (the slide has these lines after the if, without a GPU too)
     print(x_cpu[0])                 # [ 3 29 82]
     try:
-        x_cuda = y_cuda.numpy()     # Error! NumPy can't see GPU memory
+        x_cuda = y_cuda.numpy()     # Error!  NumPy reads only CPU memory
     except TypeError as error:
         print('Error!', error)      # Error! can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() ...
+else:
+    print(f'Step 5 (CUDA tensors) skipped: the device is {args.device} (a GPU runs it: --device cuda)')

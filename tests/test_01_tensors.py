@@ -3,6 +3,7 @@ printed values checked against the slides and, where there is one, against an in
 import ast
 import json
 import re
+import time
 
 import numpy as np
 import pytest
@@ -10,7 +11,6 @@ import torch
 from conftest import notebook_images, notebook_text, run_cli, run_main
 
 import common
-import common.timing
 from common.cli import first_paragraph
 
 SECTION = '01_tensors'
@@ -29,6 +29,7 @@ CREATE_TENSOR_OUT = [  # The slides' values, in their order (steps 1 to 4)
 ]
 TIME_LINE = re.compile(r'^Computing time by (\S+): (\d+\.\d{3}) \[sec\]$', re.MULTILINE)
 SPEED_UP_LINE = re.compile(r'^Speed-up of (\S+) over cpu: (\d+\.\d)x$', re.MULTILINE)
+SLIDE_DEV_NAME = 'cuda' if torch.cuda.is_available() else 'cpu'  # The slide's dev_name, cpu_vs_gpu's default
 
 
 def run(name, *args):
@@ -103,8 +104,16 @@ def test_line_fitting_finds_the_line_through_both_points():
     np.testing.assert_allclose([a * 1 + b, a * 4 + b], [4, 2], atol=1e-7)
 
 
-def test_cpu_vs_gpu_times_every_available_device(tmp_path):
-    out = run('cpu_vs_gpu', '--n', '64', '--out-dir', tmp_path).out
+def test_cpu_vs_gpu_times_the_slide_device_by_default(tmp_path):
+    result = run('cpu_vs_gpu', '--n', '64', '--out-dir', tmp_path)
+    lines = result.out.splitlines()
+    assert lines[0] == f'Device: {SLIDE_DEV_NAME} (n = 64)' and lines[1] == common.describe_machine()
+    assert [dev for dev, _ in TIME_LINE.findall(result.out)] == [SLIDE_DEV_NAME] and len(lines) == 4
+    assert result.vars['C'].device.type == SLIDE_DEV_NAME
+
+
+def test_cpu_vs_gpu_device_all_times_every_available_device(tmp_path):
+    out = run('cpu_vs_gpu', '--device', 'all', '--n', '64', '--out-dir', tmp_path).out
     devices = [str(dev) for dev in common.available_devices()]
     lines = out.splitlines()
     assert lines[0] == f'Device: {", ".join(devices)} (n = 64)'
@@ -122,8 +131,9 @@ def test_cpu_vs_gpu_prints_the_speed_up_of_a_second_device(monkeypatch, tmp_path
     # A second device that computes nothing ('meta': shapes only) and a clock read 4 times: cpu 2 s, meta 0.5 s
     monkeypatch.setattr(common, 'available_devices', lambda: [torch.device('cpu'), torch.device('meta')])
     clock = iter([10.0, 12.0, 20.0, 20.5])
-    monkeypatch.setattr(common.timing, 'now', lambda dev: next(clock))
-    out = run('cpu_vs_gpu', '--n', '64', '--out-dir', tmp_path).out.splitlines()
+    monkeypatch.setattr(time, 'time', lambda: next(clock))  # The slide's time.time(), read only by the script
+    out = run('cpu_vs_gpu', '--device', 'all', '--n', '64', '--out-dir', tmp_path).out.splitlines()
+    monkeypatch.undo()
     assert out[0] == 'Device: cpu, meta (n = 64)'
     assert out[2:-1] == ['Computing time by cpu: 2.000 [sec]', 'Computing time by meta: 0.500 [sec]',
                          'Speed-up of meta over cpu: 4.0x']
@@ -159,6 +169,7 @@ def test_help_shows_the_options_and_the_first_sentence(name):
     ('cpu_vs_gpu', ['--n', '0']),
     ('cpu_vs_gpu', ['--n', 'many']),
     ('cpu_vs_gpu', ['--device', 'tpu']),
+    ('cpu_vs_gpu', ['--device', 'every']),   # all, or one device
     ('create_tensor', ['--device', 'gpu']),
     ('create_tensor', ['--seed', 'x']),
     ('reshape_tensor', ['--seed', '1']),      # No randomness: no --seed
@@ -192,11 +203,12 @@ def test_line_fitting_as_a_notebook(notebooks):
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
-def test_cpu_vs_gpu_as_a_notebook_uses_the_constant_n(notebooks, tmp_path):
-    nb = notebooks.run(f'{SECTION}/cpu_vs_gpu.py', args=f'--out-dir {tmp_path}', edits={'N = 5000': 'N = 48'},
-                       extra_cells=['print(C.shape)'])
+def test_cpu_vs_gpu_as_a_notebook_uses_the_slide_settings(notebooks, tmp_path):
+    # The slide's "Try 'cpu'" and a smaller n, edited as a learner would: they are --device's and --n's defaults
+    nb = notebooks.run(f'{SECTION}/cpu_vs_gpu.py', args=f'--out-dir {tmp_path}', edits={
+        "dev_name = 'cuda' if torch.cuda.is_available() else 'cpu'": "dev_name = 'cpu'", 'n = 5000': 'n = 48'},
+        extra_cells=['print(C.shape, C.device)'])
     out = notebook_text(nb)
-    devices = [str(dev) for dev in common.available_devices()]
-    assert out.startswith(f'Device: {", ".join(devices)} (n = 48)\n')  # The edited constant is --n's default
-    assert [dev for dev, _ in TIME_LINE.findall(out)] == devices
-    assert out.endswith('torch.Size([48, 48])\n') and notebook_images(nb) == 0
+    assert out.startswith('Device: cpu (n = 48)\n')
+    assert [dev for dev, _ in TIME_LINE.findall(out)] == ['cpu']
+    assert out.endswith('torch.Size([48, 48]) cpu\n') and notebook_images(nb) == 0
