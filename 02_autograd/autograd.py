@@ -2,7 +2,7 @@
 
 Slide "Practice) Automatic Differentiation": `x.grad` holds the derivative after `requires_grad=True`,
 a forward calculation and `backward()` (backpropagation); SymPy differentiates the same function
-symbolically. The slide writes f twice; here `f` holds it once, the same code for a tensor and a symbol.
+symbolically. Each way is a cell; the second reuses the names x and y for SymPy symbols, as the slide does.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -16,22 +16,15 @@ import torch
 
 common.make_parser('autograd', __doc__).parse_args()
 
-
-# %% The slide's function
-def f(x):
-    """f(x) = 0.1x^3 - 0.8x^2 - 1.5x + 5.4 of a torch tensor or a SymPy symbol."""
-    return 0.1*x**3 - 0.8*x**2 - 1.5*x + 5.4
-
-
 # %% Derivative by autograd
 x = torch.tensor([2.], requires_grad=True)
-y = f(x)                            # Forward calculation (it records the graph to differentiate)
+y = 0.1*x**3 - 0.8*x**2 - 1.5*x + 5.4  # Forward calculation (it records the graph to differentiate)
 y.backward()                        # Backward propagation: dy/dx goes into x.grad
 print(x.grad)                       # Derivative: tensor([-3.5000])
 
 # %% Note) Symbolic differentiation with SymPy
 x, y = sp.symbols('x y')
-y = f(x)
+y = 0.1*x**3 - 0.8*x**2 - 1.5*x + 5.4
 yd = sp.diff(y, x)
 print(yd)                           # 0.3*x**2 - 1.6*x - 1.5
 print(float(yd.subs({x: 2})))       # -3.5

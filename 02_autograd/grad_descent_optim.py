@@ -3,7 +3,7 @@
 Slide "Practice) Gradient Descent by torch.optim". The optimizer replaces the hand-written lines of
 grad_descent.py: `optimizer.zero_grad()` resets the gradient and `optimizer.step()` updates x. The figure
 draws each tangent line solid, as this slide does, and is saved in results/grad_descent_optim/.
-f, the options, the figure's frame and the last line are shared with grad_descent.py (gd_common.py).
+The slide's settings (learn_rate, max_iter, x_init) are options too: see --help.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -11,47 +11,74 @@ try:
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
-# %% Imports and options (`python 02_autograd/grad_descent_optim.py --help`; a notebook runs with the defaults)
+# %% Imports, the slide's function and settings, and options (`python 02_autograd/grad_descent_optim.py --help`)
+import matplotlib.pyplot as plt
 import torch
 
-common.add_to_path('02_autograd')   # Modules beside this script, from any folder (VS Code, Colab)
-from gd_common import f, make_parser, prepare_figure, report_result  # noqa: E402
+f = lambda x: 0.1*x**3 - 0.8*x**2 - 1.5*x + 5.4  # noqa: E731  (a lambda, as on the slide)
+viz_range = torch.FloatTensor([-6, 12])
+learn_rate = 0.1                    # Edit a setting and run again: in a notebook, the options keep these values
+max_iter = 100
+min_tol = 1e-6
+x_init = 12.
+RANDOM_SEED = 777                   # Ours: for the random color of each step
 
-VIZ_RANGE = (-6., 12.)              # The slide's settings: edit one and run again
-LEARN_RATE = 0.1
-MAX_ITER = 100
-MIN_TOL = 1e-6
-X_INIT = 12.
-RANDOM_SEED = 777                   # For the random color of each step
-args = make_parser('grad_descent_optim', __doc__, lr=LEARN_RATE, max_iter=MAX_ITER, x_init=X_INIT,
-                   seed=RANDOM_SEED).parse_args()
+parser = common.make_parser('grad_descent_optim', __doc__, seed=RANDOM_SEED, out_dir=True)
+parser.add_argument('--learn-rate', type=common.positive_float, default=learn_rate, help='learning rate')
+parser.add_argument('--max-iter', type=common.positive_int, default=max_iter, help='maximum number of iterations')
+parser.add_argument('--x-init', type=common.finite_float, default=x_init, help='initial value of x')
+args = parser.parse_args()
+if abs(args.x_init) > 100:          # Farther out, a step overflows float32 at once and the figure is empty
+    parser.error(f'argument --x-init: must be a number from -100 to 100, not {args.x_init:g}')
+learn_rate, max_iter, x_init = args.learn_rate, args.max_iter, args.x_init
 torch.manual_seed(args.seed)
 
 # %% Gradient descent by torch.optim, each step drawn on the figure (one cell: a notebook shows a figure at its end)
-# Prepare visualization (f(x), the start point, the title and the axes: gd_common.py)
-fig, ax, xs = prepare_figure(VIZ_RANGE, args.x_init, 'Gradient Descent by torch.optim')
+# Prepare visualization
+viz_range[0], viz_range[1] = min(viz_range[0], x_init), max(viz_range[1], x_init)  # Ours: x_init inside
+fig = plt.figure()                  # Ours: a new figure for each run
+xs = torch.linspace(*viz_range, 100)
+plt.plot(xs, f(xs), 'r-', label='f(x)', linewidth=2)
+plt.plot(x_init, f(x_init), 'b.', label='Each step', markersize=12)
+plt.axis((*viz_range, *f(viz_range)))
+x_min, x_max, y_min, y_max = plt.axis()  # Ours: a margin of 5 %, since the frame of the slide cuts (12, 45) in half
+dx, dy = (x_max - x_min) / 20, (y_max - y_min) / 20
+plt.axis((x_min - dx, x_max + dx, y_min - dy, y_max + dy))
+plt.gca().set(title='Gradient Descent by torch.optim', xlabel='x', ylabel='f(x)')  # Ours
+plt.legend()
 
-x = torch.tensor(args.x_init, requires_grad=True)
-optimizer = torch.optim.SGD([x], lr=args.lr)
-for i in range(args.max_iter):
+x = torch.tensor(x_init, requires_grad=True)
+optimizer = torch.optim.SGD([x], lr=learn_rate)
+for i in range(max_iter):
     # Run the gradient descent with the optimizer
     optimizer.zero_grad()           # Reset gradient tracking
     y = f(x)                        # Calculate the function (forward)
     y.backward()                    # Calculate the gradient (backward)
     xp = x.clone().detach()         # Note) xp = x would be the same tensor, changed by the next line
-    optimizer.step()                # Update 'x' (x -= lr*x.grad, not recorded by autograd)
+    optimizer.step()                # Update 'x'
+    # (optimizer.step() does x -= learn_rate*x.grad, without autograd recording it)
 
     # Update visualization for each iteration
     print(f'Iter: {i}, x = {xp:.3f} to {x:.3f}, f(x) = {f(xp):.3f} to {f(x):.3f} (f\'(x) = {x.grad:.3f})')
     # Iter: 0, x = 12.000 to 9.750, f(x) = 45.000 to 7.411 (f'(x) = 22.500)
     lcolor = torch.rand(3).tolist()
     approx = x.grad*(xs-xp) + f(xp)  # The tangent line at xp
-    ax.plot(xs, approx, '-', linewidth=1, color=lcolor, alpha=0.5)
-    xc = x.clone().detach()         # Copy 'x' for plotting
-    ax.plot(xc, f(xc), '.', color=lcolor, markersize=12)
+    plt.plot(xs, approx, '-', linewidth=1, color=lcolor, alpha=0.5)
+    xc = x.clone().detach()  # Copy 'x' for plotting
+    plt.plot(xc, f(xc), '.', color=lcolor, markersize=12)
 
-    # Check the terminal condition (or stop when x has run off to infinity)
-    if abs(x - xp) < MIN_TOL or not torch.isfinite(x):
+    # Check the terminal condition
+    if abs(x - xp) < min_tol:
         break
-report_result(i, xp, x, MIN_TOL)    # Converged after 57 iterations: x = 6.147, f(x) = -10.822
-common.save_figure(fig, args.out_dir, 'grad_descent_optim')  # The slide's plt.show(): saved, and shown where possible
+    if not torch.isfinite(x):       # Ours: x ran off to infinity (learn_rate too large, or no minimum ahead)
+        break
+
+# Ours: where it stopped
+if not torch.isfinite(x):           # --learn-rate 0.6: Diverged after 11 iterations: x ran off to -inf (try ...)
+    print(f'Diverged after {i + 1} iterations: x ran off to {x.item()} (try a smaller --learn-rate, another --x-init)')
+elif abs(x - xp) < min_tol:         # Converged after 57 iterations: x = 6.147, f(x) = -10.822
+    print(f'Converged after {i + 1} iterations: x = {x:.3f}, f(x) = {f(x):.3f}')
+else:                               # --max-iter 10: Not converged after 10 iterations: x = 6.417 (try ...)
+    print(f'Not converged after {i + 1} iterations: x = {x:.3f} (try a larger --max-iter or --learn-rate)')
+plt.show()
+common.save_figure(fig, args.out_dir, 'grad_descent_optim')  # Ours: Figure saved: .../grad_descent_optim.png

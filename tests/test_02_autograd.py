@@ -13,10 +13,12 @@ from common import REPO_ROOT
 from common.cli import first_paragraph
 
 SECTION = '02_autograd'
+# The slides' plt.axis((*viz_range, *f(viz_range))) hands matplotlib 0-d tensors: NumPy 2 warns about torch, not us
+pytestmark = pytest.mark.filterwarnings('ignore:__array_wrap__ must accept context:DeprecationWarning')
 GRAD_DESCENTS = {'grad_descent': ('Gradient Descent by Hands', '-.'),  # Each slide's title and tangent style
                  'grad_descent_optim': ('Gradient Descent by torch.optim', '-')}
 USAGE = {'autograd': '[-h]', 'autograd_analysis': '[-h]'} | {
-    name: '[-h] [--seed SEED] [--out-dir OUT_DIR] [--lr LR] [--max-iter MAX_ITER] [--x-init X_INIT]'
+    name: '[-h] [--seed SEED] [--out-dir OUT_DIR] [--learn-rate LEARN_RATE] [--max-iter MAX_ITER] [--x-init X_INIT]'
     for name in GRAD_DESCENTS}
 LOG_LINE = re.compile(r"^Iter: (\d+), x = (\S+) to (\S+), f\(x\) = (\S+) to (\S+) \(f'\(x\) = (\S+)\)$", re.MULTILINE)
 F = np.polynomial.Polynomial([5.4, -1.5, -0.8, 0.1])  # f(x) = 0.1x^3 - 0.8x^2 - 1.5x + 5.4, written independently
@@ -41,7 +43,8 @@ def test_autograd_prints_the_slide_values():
 
 def test_autograd_derivative_equals_sympy_in_float64():
     variables = run('autograd').vars
-    f, yd, x_sym = variables['f'], variables['yd'], variables['x']  # The script's f and SymPy's derivative of it
+    y, yd, x_sym = variables['y'], variables['yd'], variables['x']  # The script's SymPy f and its derivative
+    f = sp.lambdify(x_sym, y)           # The same f, for tensors (a polynomial: only + - * **)
     for value in [-6., -0.5, 0., 2., 7.25, 12.]:
         x = torch.tensor([value], dtype=torch.float64, requires_grad=True)
         f(x).backward()
@@ -97,7 +100,7 @@ def test_grad_descent_from_12_stops_at_the_local_minimum(tmp_path, name):
 
 @pytest.mark.parametrize('name', GRAD_DESCENTS)
 def test_grad_descent_figure_has_its_slide_title_labels_style_and_every_step_inside(tmp_path, name):
-    ax = run(name, '--out-dir', tmp_path).vars['ax']
+    ax = run(name, '--out-dir', tmp_path).vars['fig'].axes[0]
     title, tangent_style = GRAD_DESCENTS[name]
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == (title, 'x', 'f(x)')
     lines = ax.get_lines()
@@ -109,6 +112,15 @@ def test_grad_descent_figure_has_its_slide_title_labels_style_and_every_step_ins
     for point in points:                                          # Each step whole inside the frame, (12, 45) too
         (x,), (y,) = np.ravel(point.get_xdata()), np.ravel(point.get_ydata())
         assert x_low < x - 0.2 and x + 0.2 < x_high and y_low < y - 1 and y + 1 < y_high
+
+
+@pytest.mark.parametrize('x_init', ['20', '-10'])
+def test_grad_descent_figure_reaches_a_start_outside_the_slide_range(tmp_path, x_init):
+    ax = run('grad_descent', '--x-init', x_init, '--max-iter', '2', '--out-dir', tmp_path).vars['fig'].axes[0]
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    x = float(x_init)
+    assert x_low < min(-6, x) and max(12, x) < x_high          # The slide's -6 to 12, widened to the start
+    assert y_low < min(F(-6), F(x)) and max(F(12), F(x)) < y_high
 
 
 def test_the_two_figures_differ(tmp_path):
@@ -124,21 +136,21 @@ def test_both_gradient_descents_take_the_same_steps(tmp_path):
 
 
 def test_grad_descent_too_large_lr_diverges_without_crashing(tmp_path):
-    out = run('grad_descent', '--lr', '0.6', '--out-dir', tmp_path).out
+    out = run('grad_descent', '--learn-rate', '0.6', '--out-dir', tmp_path).out
     assert re.search(r'^Diverged after \d+ iterations: x ran off to -inf', out, flags=re.MULTILINE)
     assert len(LOG_LINE.findall(out)) < 100
     assert (tmp_path / 'grad_descent.png').is_file()
 
 
 def test_grad_descent_max_iter_stops_early(tmp_path):
-    out = run('grad_descent_optim', '--max-iter', '3', '--lr', '0.01', '--out-dir', tmp_path).out
+    out = run('grad_descent_optim', '--max-iter', '3', '--learn-rate', '0.01', '--out-dir', tmp_path).out
     assert len(LOG_LINE.findall(out)) == 3
     assert 'Not converged after 3 iterations' in out
 
 
 def test_grad_descent_seed_gives_the_same_colors(tmp_path):
     def colors(*args):
-        ax = run('grad_descent', '--max-iter', '4', '--out-dir', tmp_path, *args).vars['ax']
+        ax = run('grad_descent', '--max-iter', '4', '--out-dir', tmp_path, *args).vars['fig'].axes[0]
         return [line.get_color() for line in ax.get_lines()[2:]]
     assert colors() == colors() != colors('--seed', '1')
 
@@ -152,8 +164,10 @@ def test_grad_descent_runs_from_any_folder(tmp_path):
 
 
 @pytest.mark.parametrize('args', [
-    ['--max-iter', '0'], ['--lr', '-1'], ['--lr', '0'], ['--lr', 'nan'], ['--x-init', 'inf'],
-    ['--x-init', '1e9'], ['--x-init', 'twelve'], ['--device', 'cpu'],  # Nothing computed on a device: no --device
+    ['--max-iter', '0'], ['--learn-rate', '-1'], ['--learn-rate', '0'], ['--learn-rate', 'nan'], ['--x-init', 'inf'],
+    ['--x-init', '1e9'], ['--x-init', '-101'], ['--x-init', 'twelve'],
+    ['--device', 'cpu'],                # Nothing computed on a device: no --device
+    ['--lr', '0.1'],                    # The slide's name: --learn-rate
 ])
 @pytest.mark.parametrize('name', GRAD_DESCENTS)
 def test_bad_options_exit_2_with_one_line(name, args):
@@ -177,6 +191,16 @@ def test_autograd_as_a_notebook(notebooks):
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
+def test_autograd_in_float64_at_another_x_equals_sympy(notebooks):
+    # The slide's autograd line, edited as a learner would: x = 7.25 in float64; both ways print f'(7.25)
+    nb = notebooks.run(f'{SECTION}/autograd.py', edits={
+        'torch.tensor([2.], requires_grad=True)': 'torch.tensor([7.25], dtype=torch.float64, requires_grad=True)',
+        'print(x.grad)': 'print(x.grad.item())', 'yd.subs({x: 2})': 'yd.subs({x: 7.25})'})
+    by_autograd, _, by_sympy = map(str.strip, notebook_text(nb).splitlines())
+    assert float(by_autograd) == pytest.approx(float(by_sympy), abs=1e-12)
+    assert float(by_autograd) == pytest.approx(F.deriv()(7.25), abs=1e-12) != F.deriv()(2.)
+
+
 def test_autograd_analysis_as_a_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/autograd_analysis.py')
     assert notebook_text(nb) == run('autograd_analysis').out
@@ -196,7 +220,7 @@ def test_autograd_analysis_in_float64_at_another_x_equals_sympy(notebooks):
 
 def test_grad_descent_as_a_notebook_uses_the_constant_max_iter(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/grad_descent.py', args=f'--out-dir {tmp_path}',
-                       edits={'MAX_ITER = 100': 'MAX_ITER = 5'})  # The edited constant is --max-iter's default
+                       edits={'max_iter = 100': 'max_iter = 5'})  # The edited setting is --max-iter's default
     out = notebook_text(nb)
     assert LOG_LINE.findall(out)[0] == ('0', '12.000', '9.750', '45.000', '7.411', '22.500')
     assert len(LOG_LINE.findall(out)) == 5 and 'Not converged after 5 iterations' in out
@@ -205,7 +229,9 @@ def test_grad_descent_as_a_notebook_uses_the_constant_max_iter(notebooks, tmp_pa
 
 def test_grad_descent_optim_as_a_notebook(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/grad_descent_optim.py', args=f'--out-dir {tmp_path}',
-                       extra_cells=['print(type(optimizer).__name__, round(x.item(), 3))'])
+                       edits={'learn_rate = 0.1': 'learn_rate = 0.5'},  # The edited setting is --learn-rate's default
+                       extra_cells=['print(type(optimizer).__name__, optimizer.defaults["lr"], round(x.item(), 3))'])
     out = notebook_text(nb)
-    assert out == run('grad_descent_optim', '--out-dir', tmp_path).out + 'SGD 6.147\n'
+    assert out == run('grad_descent_optim', '--learn-rate', '0.5', '--out-dir', tmp_path).out + 'SGD 0.5 6.147\n'
+    assert 'Converged after 10 iterations: x = 6.147' in out  # Big steps, fewer of them
     assert notebook_images(nb) == 1  # The figure, shown once, inline

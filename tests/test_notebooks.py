@@ -59,7 +59,7 @@ def test_every_script_has_a_notebook_test(path):
 
 def test_cells_run_from_the_repository_root_as_in_vs_code(notebooks, tmp_path):
     """VS Code's or PyCharm's interactive window may start in the repository root, not the script's folder:
-    a script that imports the modules beside it (gd_common.py here) still runs."""
+    a script still runs there (its paths come from common.REPO_ROOT, not from the working folder)."""
     notebook = notebooks.run('02_autograd/grad_descent.py', args=f'--out-dir {tmp_path} --max-iter 3', cwd=REPO_ROOT,
                              extra_cells=['import os; print(os.getcwd())'])
     out = notebook_text(notebook)
