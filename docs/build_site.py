@@ -85,6 +85,18 @@ def rst_heading(text, underline):
     return f'{text}\n{underline * len(text)}\n'
 
 
+def rst_lists(docstring):
+    """The docstring with a blank line before each list that follows a paragraph directly ("... on purpose:" then
+    "- ..."), which reStructuredText (unlike Markdown) needs to see a list."""
+    out = []
+    for line in docstring.split('\n'):
+        previous = out[-1] if out else ''
+        if line.startswith(('- ', '* ')) and previous.strip() and not previous.startswith(('- ', '* ', ' ')):
+            out.append('')
+        out.append(line)
+    return '\n'.join(out)
+
+
 def staged_source(path, title):
     """The script's text for sphinx-gallery: the slide's title on top of the docstring, and each
     `# %% Title` line turned into `# %%` and a heading, so the cells' titles show on the page."""
@@ -93,7 +105,8 @@ def staged_source(path, title):
     if not match:
         raise SystemExit(f'error: {path} has no docstring for its page')
     start = match.end()
-    text = text[:start] + rst_heading(title, '=') + '\n' + text[start:]
+    end = text.find(match.group(2), start)
+    text = text[:start] + rst_heading(title, '=') + '\n' + rst_lists(text[start:end]) + text[end:]
     lines, out = text.splitlines(), []
     for number, line in enumerate(lines):
         header = CELL_HEADER.match(line)

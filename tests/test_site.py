@@ -1,0 +1,201 @@
+"""Tests of the website (docs/build_site.py): the build's plan and its no-output check, then a real build of
+two small scripts' pages, opened in headless Chromium (Debian's `chromium`, driven by Playwright): each page
+shows its code, a value its slide prints and its figures, and its download links lead to the files."""
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from common import REPO_ROOT
+
+BUILD_SITE = REPO_ROOT / 'docs' / 'build_site.py'
+CHROMIUM = '/usr/bin/chromium'
+CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                  '--disable-component-update', '--disable-sync', '--no-first-run']
+# The two pages built for the browser: (script, a line of its code, a value its slide prints, its figures)
+PAGES = [('02_autograd/grad_descent.py', 'y.backward()', 'x = 6.147', 1),
+         ('03_nn_iris/vanishing_grad.py', "plt.title('Gradients with the sigmoid function')",
+          'sigmoid 1-layer: max dy/dx = 0.2500', 2)]
+
+
+def load_build_site():
+    spec = importlib.util.spec_from_file_location('build_site', BUILD_SITE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build_site = load_build_site()
+
+
+# The plan and the check, without Sphinx ------------------------------------------------------------
+def test_quick_options_are_run_all_ones_and_outputs_stay_out_of_the_repository(tmp_path):
+    import run_all
+    plan = build_site.make_plan([], False, tmp_path, tmp_path / 'out')
+    scripts = [entry['script'] for entry in plan['scripts']]
+    assert scripts == [script for script, _, _ in run_all.SCRIPTS]  # Every script of the tour, in slide order
+    pages = {entry['script']: entry for entry in plan['scripts']}
+    assert pages['01_tensors/cpu_vs_gpu.py']['argv'] == ['--n', '1000', '--out-dir', str(tmp_path / 'out' / 'cpu_vs_gpu')]
+    assert pages['01_tensors/cpu_vs_gpu.py']['command'] == 'python 01_tensors/cpu_vs_gpu.py --n 1000 --out-dir TMP/cpu_vs_gpu'
+    load = pages['04_cnn_mnist/cnn_mnist_load.py']['argv']
+    assert load[load.index('--model') + 1] == str(tmp_path / 'out' / 'cnn_mnist' / 'cnn_mnist.pt')
+    for entry in plan['scripts']:
+        assert str(REPO_ROOT) not in ' '.join(entry['argv'])
+        assert Path(entry['out_dir']).parent == tmp_path / 'out'
+    not_run = {entry['script']: entry['run_line'] for entry in plan['scripts'] if entry['not_run']}
+    assert not_run == {'04_cnn_mnist/draw_digit.py': 'python 04_cnn_mnist/draw_digit.py',
+                       '04_cnn_mnist/cnn_mnist_ddp.py':
+                           'torchrun --standalone --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py'}
+
+
+def test_full_build_runs_the_defaults_but_keeps_the_build_folders(tmp_path):
+    plan = build_site.make_plan(['cnn_mnist_load', 'rnn_name2lang_load', 'cpu_vs_gpu'], True, tmp_path, tmp_path)
+    argv = {Path(entry['script']).name: entry['argv'] for entry in plan['scripts']}
+    assert argv['cpu_vs_gpu.py'] == ['--out-dir', str(tmp_path / 'cpu_vs_gpu')]  # No --n 1000: its default
+    assert argv['cnn_mnist_load.py'] == ['--model', str(tmp_path / 'cnn_mnist' / 'cnn_mnist.pt'),
+                                         '--out-dir', str(tmp_path / 'cnn_mnist_load')]
+    assert argv['rnn_name2lang_load.py'] == ['--model', str(tmp_path / 'rnn_name2lang' / 'rnn_name2lang.pt'),
+                                             'Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']
+
+
+def test_staged_script_has_the_slide_title_and_a_heading_per_cell(tmp_path):
+    script = tmp_path / 'demo.py'
+    script.write_text('"""Do a thing.\n\nSlide "Demo", on purpose:\n- a list\n  of two lines\n- another"""\n'
+                      '# %% Setup\nimport os\n\n# %% 1. Print\n'
+                      '# a comment of the code\nprint(1)\n# %%\nprint(2)\n')
+    staged = build_site.staged_source(script, 'Demo Slide')
+    assert staged.startswith('"""Demo Slide\n==========\n\nDo a thing.\n\nSlide "Demo", on purpose:\n\n- a list\n'
+                             '  of two lines\n- another"""\n')  # A blank line before the list (reST needs it)
+    assert '# %%\n# Setup\n# -----\nimport os' in staged
+    assert '# %%\n# 1. Print\n# --------\n\n# a comment of the code\nprint(1)' in staged  # The comment stays code
+    assert '# %%\nprint(2)' in staged
+
+
+def fake_page(source, site, section, stem, rst_body):
+    (source / section).mkdir(parents=True, exist_ok=True)
+    (site / section).mkdir(parents=True, exist_ok=True)
+    (source / section / f'{stem}.rst').write_text(rst_body)
+    (site / section / f'{stem}.html').write_text('<html></html>')
+
+
+def test_the_check_fails_a_page_without_output_but_not_a_page_that_is_not_run(tmp_path, capsys):
+    source, site = tmp_path / 'source', tmp_path / 'site'
+    plan = {'scripts': [{'script': 's/printed.py', 'section': 's', 'not_run': None},
+                        {'script': 's/drew.py', 'section': 's', 'not_run': None},
+                        {'script': 's/window.py', 'section': 's', 'not_run': 'it needs a window'}]}
+    fake_page(source, site, 's', 'printed', '.. rst-class:: sphx-glr-script-out\n\n .. code-block:: none\n\n    1\n')
+    fake_page(source, site, 's', 'drew', '.. image-sg:: /s/images/sphx_glr_drew_001.png\n   :alt: x\n')
+    fake_page(source, site, 's', 'window', '.. code-block:: Python\n\n    x = 1\n')
+    assert build_site.check_pages(plan, source, site) == 0
+    plan['scripts'].append({'script': 's/silent.py', 'section': 's', 'not_run': None})
+    fake_page(source, site, 's', 'silent', '.. code-block:: Python\n\n    x = 1\n\n**Total running time of the '
+                                           'script:** (0 minutes 0.000 seconds)\n')
+    plan['scripts'].append({'script': 's/missing.py', 'section': 's', 'not_run': None})
+    assert build_site.check_pages(plan, source, site) == 2
+    out = capsys.readouterr().out
+    assert 's/silent.py' in out and 'NO OUTPUT' in out and 'MISSING' in out
+
+
+# A real build, in a real browser --------------------------------------------------------------------
+def docs_packages_missing():
+    missing = [name for name in ('sphinx', 'sphinx_gallery', 'furo', 'playwright')
+               if importlib.util.find_spec(name) is None]
+    return f"docs packages missing: {', '.join(missing)} (pip install -r docs/requirements.txt)" if missing else ''
+
+
+@pytest.fixture(scope='module')
+def site(tmp_path_factory):
+    """The site of the two PAGES' scripts, built with quick settings by `python docs/build_site.py`."""
+    if docs_packages_missing():
+        pytest.skip(docs_packages_missing())
+    folder = tmp_path_factory.mktemp('site') / 'site'
+    words = [Path(script).name for script, _, _, _ in PAGES]
+    result = subprocess.run([sys.executable, str(BUILD_SITE), str(folder), *words], cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder, result.stdout
+
+
+@pytest.fixture(scope='module')
+def browser():
+    """Headless Chromium (Debian's), driven by Playwright; no browser of Playwright's own is downloaded."""
+    if docs_packages_missing():
+        pytest.skip(docs_packages_missing())
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f'{CHROMIUM} is missing (Debian: apt-get install chromium)')
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def local_file(url):
+    """The file that a file:// link leads to."""
+    return Path(unquote(urlparse(url).path))
+
+
+@pytest.mark.slow
+def test_build_reports_each_page_with_output(site):
+    folder, out = site
+    for script, _, _, n_figures in PAGES:
+        line = next(line for line in out.splitlines() if line.startswith(script))
+        seconds, outputs, figures = line.split()[1:4]
+        assert float(seconds) > 0 and int(outputs) >= 1 and int(figures) == n_figures, line
+    assert (folder / 'index.html').is_file()
+    assert not list(REPO_ROOT.glob('0*/*.ipynb')) and not list(REPO_ROOT.glob('0*/*.rst'))  # Nothing staged here
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('script, code_line, value, n_figures', PAGES)
+def test_page_shows_code_output_figures_and_downloads(site, browser, script, code_line, value, n_figures):
+    folder, _ = site
+    page = browser.new_page()
+    page.goto((folder / script).with_suffix('.html').as_uri())
+    assert 'Built with quick settings' in page.inner_text('article')
+    code = '\n'.join(page.locator('div.highlight-Python pre').all_inner_texts())
+    assert code_line in code
+    printed = '\n'.join(page.locator('div.sphx-glr-script-out pre').all_inner_texts())
+    assert value in printed
+    widths = page.eval_on_selector_all('article img.sphx-glr-single-img, article img.sphx-glr-multi-img',
+                                       'images => images.map(image => image.complete ? image.naturalWidth : 0)')
+    assert len(widths) == n_figures and all(width > 100 for width in widths), widths  # Shown, not broken
+    assert 'Total running time of the script' in page.inner_text('article')
+    links = {}
+    for kind in ('python', 'jupyter'):
+        link = page.locator(f'div.sphx-glr-download-{kind} a').first
+        links[kind] = local_file(page.evaluate('link => link.href', link.element_handle()))
+    page.close()
+    assert links['python'].read_text() == (REPO_ROOT / script).read_text()  # The script as it is in the repository
+    notebook = json.loads(links['jupyter'].read_text())
+    code_cells = [''.join(cell['source']) for cell in notebook['cells'] if cell['cell_type'] == 'code']
+    assert any(code_line in cell for cell in code_cells)
+
+
+@pytest.mark.slow
+def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser):
+    folder, _ = site
+    page = browser.new_page()
+    page.goto((folder / 'index.html').as_uri())
+    titles = page.locator('div.sphx-glr-thumbnail-title').all_inner_texts()
+    assert titles == ['Gradient Descent by Hands', 'Observing Vanishing Gradients']  # The slides' titles
+    headings = page.locator('article h2').all_inner_texts()
+    assert [heading.split(':')[0] for heading in headings] == ['02_autograd', '03_nn_iris']
+    widths = page.eval_on_selector_all('div.sphx-glr-thumbcontainer img', 'images => images.map(i => i.naturalWidth)')
+    assert len(widths) == 2 and all(width > 0 for width in widths)
+    page.locator('div.sphx-glr-thumbcontainer').first.click()  # A click on the thumbnail opens its page
+    assert page.url.endswith('02_autograd/grad_descent.html')
+    page.close()
+
+
+def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):
+    # A Python that cannot import sphinx-gallery: the wrapper says what to install, in one line
+    code = ('import runpy, sys; sys.modules["sphinx_gallery"] = None; sys.argv[0] = "build_site.py"; '
+            f'runpy.run_path({str(BUILD_SITE)!r}, run_name="__main__")')
+    result = subprocess.run([sys.executable, '-c', code, str(tmp_path / 'site')], capture_output=True, text=True,
+                            cwd=REPO_ROOT)
+    assert result.returncode == 1 and result.stderr.strip().endswith("run 'pip install -r docs/requirements.txt'")
