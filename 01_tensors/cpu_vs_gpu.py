@@ -33,7 +33,8 @@ parser.add_argument('--device', type=device_or_all, default=dev_name,
                     help="device to time: cpu (the slide's \"Try 'cpu'\"), cuda, mps, auto or all (each in turn)")
 parser.add_argument('--n', type=common.positive_int, default=n, help='size of the n-by-n matrices')
 args = parser.parse_args()
-devices, n = common.available_devices() if args.device == 'all' else [args.device], args.n
+devices = common.available_devices() if args.device == 'all' else [args.device]
+n = args.n
 print(f'Device: {", ".join(map(str, devices))} (n = {n})')   # Device: cuda (n = 5000)  (cpu without a GPU)
 print(common.describe_machine())    # CPU: AMD EPYC (AVX2, no AMX), 2 threads, torch 2.x, GPU: NVIDIA ...
 
