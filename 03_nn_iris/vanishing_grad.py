@@ -1,11 +1,11 @@
-"""Observing vanishing gradients: dy/dx of a single-node network with 1 to 4 layers, computed by autograd.
+"""Observe vanishing gradients: dy/dx of a single-node network with 1 to 4 layers, by the chain rule written out.
 
 Slides "Practice) Observing Vanishing Gradients" (sigmoid and ReLU): with w = 1 and b = 0, an n-layer
-network is y = phi(phi(...phi(x))), and by the chain rule dy/dx = phi'(phi(...)) ... phi'(phi(x)) phi'(x).
-The slides code these products by hand in NumPy; here autograd computes them (the tests check it
-against the slides' closed forms). With the sigmoid every layer multiplies the gradient by at most
-0.25, so it vanishes as layers are added; with ReLU it stays 1 wherever x > 0.
-In a notebook, `x` and the last `grads` stay after the last cell.
+network is y = f(f(...f(x))), and by the chain rule dy/dx = df(f(...f(x))) ... df(f(x)) df(x), the
+products of derivatives that the slides code by hand in NumPy (the tests check them against autograd).
+With the sigmoid every layer multiplies the gradient by at most 0.25, so it vanishes as layers are added;
+with ReLU it stays 1 wherever x > 0. One figure each, saved in results/vanishing_grad/.
+In a notebook, `x` and the ReLU's `f` and `df` stay after the last cell, to inspect.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -13,48 +13,50 @@ try:
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
-# %% Imports
+# %% Imports and options (`python 03_nn_iris/vanishing_grad.py --help`: only where the figures go)
+import numpy as np  # noqa: I001 (imports in the order of the slide)
 import matplotlib.pyplot as plt
-import torch
 
-# %% Define hyperparameters
-N_LAYERS = 4  # The slides draw 1 to 4 layers
-ACTIVATIONS = {'sigmoid': torch.sigmoid, 'relu': torch.relu}
-Y_MAX = {'sigmoid': 0.3, 'relu': 1.2}  # The slide's 0.3 for ReLU too would hide its curves (all 1)
+args = common.make_parser('vanishing_grad', __doc__, out_dir=True).parse_args()
 
+# %% Gradients of a single-node multi-layer NN with the sigmoid function (one cell: one figure)
+f = lambda x: 1 / (1 + np.exp(-x))  # noqa: E731 (lambdas as on the slide)
+df = lambda x: f(x) * (1 - f(x))  # noqa: E731 (the derivative of the sigmoid: f (1 - f))
 
-# %% Gradients by autograd
-def layer_gradients(phi, x, n_layers=N_LAYERS):
-    """Return [dy/dx of y = phi(x), of y = phi(phi(x)), ...] for 1 to `n_layers` layers, by autograd."""
-    x = x.detach().requires_grad_()
-    grads, y = [], x
-    for _ in range(n_layers):
-        y = phi(y)  # One more layer (w = 1, b = 0)
-        (grad,) = torch.autograd.grad(y.sum(), x, retain_graph=True)  # y[i] depends on x[i] only
-        grads.append(grad)
-    return grads
+x = np.linspace(-10, 10, 1000)
 
+fig = plt.figure()  # A new figure, saved below
+plt.plot(x, df(x), label='1-layer')
+plt.plot(x, df(f(x))*df(x), label='2-layer')
+plt.plot(x, df(f(f(x)))*df(f(x))*df(x), label='3-layer')
+plt.plot(x, df(f(f(f(x))))*df(f(f(x)))*df(f(x))*df(x), label='4-layer')
+plt.axis((-10, 10, 0, 0.3))
+plt.title('Gradients with the sigmoid function')
+plt.grid()
+plt.legend()
+for line in plt.gca().lines:  # The largest dy/dx of each curve
+    print(f'sigmoid {line.get_label()}: max dy/dx = {line.get_ydata().max():.4f}')
+    # sigmoid 1-layer: 0.2500, 2-layer: 0.0590, 3-layer: 0.0134, 4-layer: 0.0030 (it vanishes)
+plt.show()
+common.save_figure(fig, args.out_dir, 'vanishing_grad_sigmoid', show=False)  # Saved as PNG too (prints its path)
 
-# %% One figure per activation function, one curve per number of layers
-if __name__ == '__main__':
-    parser = common.make_parser('vanishing_grad', __doc__, out_dir=True)
-    parser.add_argument('--act', choices=['sigmoid', 'relu', 'both'], default='both', help='activation function')
-    parser.add_argument('--layers', type=common.positive_int, default=N_LAYERS, help='draw 1 to this many layers')
-    args = parser.parse_args()
+# %% Gradients of a single-node multi-layer NN with the ReLU function (one cell: one figure)
+f = lambda x: x * (x >= 0)  # noqa: E731
+df = lambda x: x >= 0  # noqa: E731 (True or False, which count as 1 or 0)
 
-    x = torch.linspace(-10, 10, 1000, dtype=torch.float64)
-    for name in ACTIVATIONS if args.act == 'both' else [args.act]:
-        grads = layer_gradients(ACTIVATIONS[name], x, args.layers)
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        for n, grad in enumerate(grads, start=1):
-            print(f'{name} {n}-layer: max dy/dx = {grad.max():.4f}')
-            # sigmoid: 0.2500, 0.0590, 0.0134, 0.0030 (it vanishes); relu: 1.0000 for every layer
-            ax.plot(x.numpy(), grad.numpy(), label=f'{n}-layer',
-                    linewidth=1 + 0.8 * (len(grads) - n))  # Wider first: ReLU's equal curves stay visible
-        ax.axis((-10, 10, 0, Y_MAX[name]))
-        ax.set_title(f'Gradients of a single-node NN with the {"ReLU" if name == "relu" else name} function')
-        ax.set_xlabel('x')
-        ax.set_ylabel('dy/dx')
-        ax.grid()
-        ax.legend()
-        common.save_figure(fig, args.out_dir, f'vanishing_grad_{name}')
+x = np.linspace(-10, 10, 1000)
+
+fig = plt.figure()
+plt.plot(x, df(x), label='1-layer')
+plt.plot(x, df(f(x))*df(x), label='2-layer')
+plt.plot(x, df(f(f(x)))*df(f(x))*df(x), label='3-layer')
+plt.plot(x, df(f(f(f(x))))*df(f(f(x)))*df(f(x))*df(x), label='4-layer')
+plt.axis((-10, 10, 0, 1.2))  # The slide: 0.3, which hides the curves (1 wherever x > 0)
+plt.title('Gradients with the ReLU function (the four curves are the same)')
+plt.grid()
+plt.legend()
+for line in plt.gca().lines:
+    print(f'relu {line.get_label()}: max dy/dx = {float(line.get_ydata().max()):.4f}')
+    # relu 1-layer: 1.0000, and the same for 2, 3 and 4 layers (it does not vanish)
+plt.show()
+common.save_figure(fig, args.out_dir, 'vanishing_grad_relu', show=False)

@@ -6,6 +6,8 @@ once as a notebook (the `notebooks` fixture), the rest in process with `run_main
 import json
 import re
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import torch
 import common
@@ -41,7 +43,7 @@ def help_of(script):
 
 @pytest.mark.parametrize('script, options', [
     (ACT, {'--out-dir'}),
-    (VANISH, {'--out-dir', '--act', '--layers'}),
+    (VANISH, {'--out-dir'}),
     (IRIS_RAW, {'--device', '--seed', '--out-dir', '--epochs', '--lr', '--hidden-size', '--optimizer'}),
     (IRIS_MY, {'--device', '--seed', '--out-dir', '--epochs', '--batch-size', '--lr'}),
     (BENCH, {'--device', '--seed', '--epochs', '--batch-size', '--lr', '--round'}),
@@ -52,9 +54,23 @@ def test_help_is_one_sentence_and_offers_only_the_options_used(script, options):
     assert description[0].isupper() and description.endswith('.') and '. ' not in description, description
 
 
+def recorded_curves(monkeypatch):
+    """Every curve that a script draws with `plt.plot`, as (x, y, label), recorded while it runs."""
+    curves, plot = [], plt.plot
+
+    def recording_plot(*args, **kwargs):
+        curves.append((np.asarray(args[0]), np.asarray(args[1]), kwargs.get('label')))
+        return plot(*args, **kwargs)
+
+    monkeypatch.setattr(plt, 'plot', recording_plot)
+    return curves
+
+
 # activation_funcs.py
-def test_activation_funcs_grads_match_closed_forms():
-    act = load_script(ACT)
+def test_activation_funcs_grads_match_closed_forms(monkeypatch, tmp_path):
+    curves = recorded_curves(monkeypatch)
+    result = run_main(ACT, '--out-dir', tmp_path)
+    assert result.code == 0, result.err
     closed_forms = {
         'Sigmoid': lambda x: torch.sigmoid(x) * (1 - torch.sigmoid(x)),
         'Tanh': lambda x: 1 - torch.tanh(x) ** 2,
@@ -62,12 +78,18 @@ def test_activation_funcs_grads_match_closed_forms():
         'Leaky ReLU': lambda x: torch.where(x > 0, 1., 0.1),
         'ELU': lambda x: torch.where(x > 0, 1., torch.exp(x)),
     }
-    assert [a['name'] for a in act.activation_funcs] == list(closed_forms)
-    for a in act.activation_funcs:
-        x, y, grad = act.activation_and_grad(a['func'])
-        assert len(x) == 200 and x[0] == -10 and x[-1] == 10
-        torch.testing.assert_close(y, a['func'](x))
-        torch.testing.assert_close(grad, closed_forms[a['name']](x), atol=1e-6, rtol=1e-5)
+    acts = result.vars['activation_funcs']
+    assert [a['name'] for a in acts] == list(closed_forms)
+    assert len(curves) == 2 * len(acts)  # phi(x), then its derivative, for each function
+    for act, (x, phi, phi_label), (x_again, grad, grad_label) in zip(acts, curves[0::2], curves[1::2]):
+        derivative = closed_forms[act['name']]
+        x = torch.from_numpy(x)
+        assert len(x) == 200 and x[0] == -10 and x[-1] == 10 and np.array_equal(x_again, x.numpy())
+        assert phi_label == r'$\phi(x)$' and grad_label.startswith(r'$\partial')
+        torch.testing.assert_close(torch.from_numpy(phi), act['func'](x))
+        torch.testing.assert_close(torch.from_numpy(grad), derivative(x), atol=1e-6, rtol=1e-5)
+        assert f"{act['name']:<10}: max d phi/dx = {derivative(x).max():.3f}" in result.out
+    assert [p.name for p in tmp_path.iterdir()] == ['activation_funcs.png']  # One figure, a plot per function
 
 
 def test_activation_funcs_as_notebook_with_one_more_function(notebooks, tmp_path):
@@ -86,58 +108,42 @@ def test_activation_funcs_as_notebook_with_one_more_function(notebooks, tmp_path
 
 
 # vanishing_grad.py
-def test_vanishing_grad_autograd_matches_closed_forms():
-    vanish = load_script(VANISH)
-    x = torch.linspace(-10, 10, 1000, dtype=torch.float64)
-
-    # Sigmoid: phi' = phi (1 - phi), chained as on the slide: df(f(f(x))) * df(f(x)) * df(x)
-    f = torch.sigmoid
-    df = lambda t: f(t) * (1 - f(t))  # noqa: E731
-    expected, inner, product = [], x, torch.ones_like(x)
-    for _ in range(4):
-        product = product * df(inner)
-        inner = f(inner)
-        expected.append(product)
-    grads = vanish.layer_gradients(torch.sigmoid, x, 4)
-    assert len(grads) == 4
-    for grad, want in zip(grads, expected):
-        assert grad.dtype == torch.float64
-        assert torch.allclose(grad, want, rtol=0, atol=1e-6)
-
-    # ReLU: the slide's df = (x >= 0), chained; the grid has no x = 0 (1000 points)
-    f = lambda t: t * (t >= 0)  # noqa: E731
-    df = lambda t: (t >= 0).double()  # noqa: E731
-    grads = vanish.layer_gradients(torch.relu, x, 4)
-    inner, product = x, torch.ones_like(x)
-    for grad in grads:
-        product = product * df(inner)
-        inner = f(inner)
-        assert torch.allclose(grad, product, rtol=0, atol=1e-6)
-    assert grads[3][x > 0].min() == 1 and grads[3][x < 0].max() == 0  # Does not vanish
+def test_vanishing_grad_products_of_derivatives_match_autograd(monkeypatch, tmp_path):
+    """The slides' chain rule written out, df(f(f(x)))*df(f(x))*df(x), against autograd in float64 (micrograd's way)."""
+    curves = recorded_curves(monkeypatch)
+    result = run_main(VANISH, '--out-dir', tmp_path)
+    assert result.code == 0, result.err
+    assert [label for *_, label in curves] == ['1-layer', '2-layer', '3-layer', '4-layer'] * 2
+    maxima = []
+    for (x, product, label), phi in zip(curves, [torch.sigmoid] * 4 + [torch.relu] * 4):
+        assert x.dtype == np.float64 and len(x) == 1000 and x[0] == -10 and x[-1] == 10
+        x = torch.tensor(x, requires_grad=True)
+        y = x
+        for _ in range(int(label[0])):  # n layers: y = phi(phi(...phi(x)))
+            y = phi(y)
+        y.sum().backward()  # y[i] depends on x[i] only, so x.grad[i] = dy[i] / dx[i]
+        assert x.grad.dtype == torch.float64
+        torch.testing.assert_close(torch.from_numpy(product.astype(np.float64)), x.grad, rtol=0, atol=1e-6)
+        maxima.append(product.max())
+    assert maxima[0] == pytest.approx(0.25, abs=1e-4) and all(b < a / 4 for a, b in zip(maxima[:3], maxima[1:4]))
+    assert maxima[4:] == [1] * 4 and not curves[7][1][curves[7][0] < 0].any()  # ReLU: 1 for x > 0, 0 below
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['vanishing_grad_relu.png', 'vanishing_grad_sigmoid.png']
 
 
 def test_vanishing_grad_as_notebook(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/vanishing_grad.py', args=f'--out-dir {tmp_path}',
-                       extra_cells=['print(x.dtype, len(grads))'])
+                       extra_cells=['print(x.dtype, len(x), df(-1.0), df(2.0))'])
     text = notebook_text(nb)
     assert 'Device' not in text
     maxima = re.findall(r'^(sigmoid|relu) (\d)-layer: max dy/dx = ([\d.]+)$', text, re.M)
     assert [value for name, _, value in maxima if name == 'sigmoid'] == ['0.2500', '0.0590', '0.0134', '0.0030']
     assert [value for name, _, value in maxima if name == 'relu'] == ['1.0000'] * 4
-    assert text.splitlines()[-1] == 'torch.float64 4'
+    assert text.splitlines()[-1] == 'float64 1000 False True'  # The ReLU's x and df stay, to inspect
     assert notebook_images(nb) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ['vanishing_grad_relu.png', 'vanishing_grad_sigmoid.png']
 
 
-def test_vanishing_grad_one_activation_and_fewer_layers(tmp_path):
-    result = run_main(VANISH, '--act', 'relu', '--layers', '3', '--out-dir', tmp_path)
-    assert result.code == 0, result.err
-    assert 'sigmoid' not in result.out and 'relu 3-layer: max dy/dx = 1.0000' in result.out
-    assert '4-layer' not in result.out and len(result.vars['grads']) == 3
-    assert [p.name for p in tmp_path.iterdir()] == ['vanishing_grad_relu.png']
-
-
-@pytest.mark.parametrize('option, value', [('--act', 'tanhh'), ('--layers', '0'), ('--device', 'cpu')])
+@pytest.mark.parametrize('option, value', [('--act', 'relu'), ('--layers', '3'), ('--device', 'cpu')])
 def test_vanishing_grad_rejects_bad_options(tmp_path, option, value):
     assert_rejected(VANISH, tmp_path, option, value)
 
