@@ -1,7 +1,8 @@
 """Benchmark: the Iris training loop of the slide against ours, side by side, in milliseconds per epoch.
 
 Slide "Discussion) CPU vs. GPU / Data as raw tensors vs. Data as DataLoader", as something to run.
-Every loop trains the MyDNN of 03_nn_iris/iris_my_style.py from the same seed with SGD (lr 0.01):
+Every loop trains the MyDNN of 03_nn_iris/iris_my_style.py from the same seed with SGD (lr 0.01),
+with that script's train() and evaluate():
 
 - slide:       DataLoader(TensorDataset(x, y), batch_size=50, shuffle=True), and `evaluate()` on the
                training data through that same loader every epoch (slide "My Style (3/5)-(4/5)")
@@ -28,10 +29,10 @@ from sklearn import datasets
 from torch.utils.data import DataLoader, TensorDataset
 
 import common
-from common import evaluate, make_parser, positive_int, set_seed, synchronize, tensor_loader, train
+from common import make_parser, positive_int, set_seed, synchronize, tensor_loader
 
 common.add_to_path('03_nn_iris')  # The modules of section 03, from any folder
-from iris_my_style import DATA_LOADER_PARAM, EPOCH_MAX, OPTIMIZER_PARAM, RANDOM_SEED, MyDNN  # noqa: E402
+from iris_my_style import DATA_LOADER_PARAM, EPOCH_MAX, OPTIMIZER_PARAM, RANDOM_SEED, MyDNN, evaluate, train  # noqa
 
 ROUND_EPOCHS = 100
 

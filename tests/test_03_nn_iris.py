@@ -242,6 +242,24 @@ def test_iris_my_style_same_seed_same_numbers(tmp_path):
     assert losses('c', '--seed', '1') != first  # The numbers really depend on the seed
 
 
+def test_iris_my_style_train_and_evaluate_give_per_sample_means():
+    """The slide's train/evaluate, with the loss fixed: batches of unequal size give the mean over all samples."""
+    script = load_script(IRIS_MY)
+    torch.manual_seed(0)
+    x, y = torch.randn(130, 2), torch.randint(0, 3, (130,))
+    batches = [(x[i:i + 50], y[i:i + 50]) for i in range(0, 130, 50)]  # 50, 50 and 30 samples
+    model = script.MyDNN()
+    with torch.no_grad():
+        want_loss = torch.nn.functional.cross_entropy(model(x), y).item()
+        want_accuracy = (model(x).argmax(dim=1) == y).float().mean().item()
+    loss, accuracy = script.evaluate(model, batches, torch.nn.functional.cross_entropy)
+    assert loss == pytest.approx(want_loss, rel=1e-6) and accuracy == pytest.approx(want_accuracy)
+    assert not model.training  # evaluate() puts the model in evaluation mode
+    frozen = torch.optim.SGD(model.parameters(), lr=0.)  # lr 0: training changes nothing, its loss is the same
+    assert script.train(model, batches, torch.nn.functional.cross_entropy, frozen) == pytest.approx(want_loss, rel=1e-6)
+    assert model.training
+
+
 @pytest.mark.parametrize('option, value', [('--epochs', '-5'), ('--batch-size', '0'), ('--lr', 'abc'),
                                            ('--epoch-log', '10'), ('--data-dir', '.')])
 def test_iris_my_style_rejects_bad_options(tmp_path, option, value):
