@@ -14,7 +14,7 @@
 #   benchmarks/versions.sh                          # the cases oldest and oldtorch-numpy
 #   benchmarks/versions.sh oldest oldtorch-numpy oldtorch-numpy312 newest
 #
-# It tests the committed HEAD (a copy made by `git archive`, not the working tree). Environment:
+# It tests the committed HEAD (a `git clone` of this checkout, not its working tree). Environment:
 # WORK (default /tmp/dl_versions) holds the copy and the venvs, each venv removed after its case unless
 # KEEP=1; PY39, PY312, PY_NEWEST name the interpreters (default: pyenv's, else python3.9 / python3.12 on PATH).
 set -uo pipefail
@@ -54,8 +54,8 @@ EOF
 }
 
 mkdir -p "$WORK"
-rm -rf "$WORK/src" && mkdir "$WORK/src"
-git -C "$REPO" archive HEAD | tar -x -C "$WORK/src"
+rm -rf "$WORK/src"
+git clone -q "$REPO" "$WORK/src"  # A clone (some tests clone the repository in turn), as a learner gets it
 COMMIT=$(git -C "$REPO" rev-parse --short HEAD)
 RESULTS="$WORK/results.txt"
 : > "$RESULTS"
