@@ -1,6 +1,8 @@
-"""Name2Lang with a trained RNN loads the model that rnn_name2lang.py saved and reports the top languages of names.
+"""Name2Lang with a trained RNN loads a model that rnn_name2lang.py or rnn_name2lang_further.py saved and reports
+the top languages of names.
 
-Slide "Name2Lang Classification with a Character-level RNN (6/7-7/7)" (`report_predict`).
+Slide "Name2Lang Classification with a Character-level RNN (6/7-7/7)" (`report_predict`). The further script's
+model: `--model results/rnn_name2lang_further/rnn_name2lang_further.pt`.
 
     python 05_rnn_name2lang/rnn_name2lang_load.py Choi Jane Daniel Chow Tanaka   # The names given
     python 05_rnn_name2lang/rnn_name2lang_load.py            # Asks for names until an empty line or Ctrl-D
@@ -22,31 +24,47 @@ from common import UserError, load_checkpoint, make_parser, positive_int
 
 # Modules beside this script, from any folder (VS Code, Colab)
 common.add_to_path('05_rnn_name2lang')
-from rnn_name2lang import CHECKPOINT_FORMAT, LETTER_DICT, MODEL_FILE, TEST_NAMES, MyRNN, clean_name, report_predict  # noqa: E402
-from rnn_name2lang_setup import average_of  # noqa: E402
+from rnn_name2lang import LETTER_DICT, MODEL_FILE, MyRNN, report_predict, unicode2ascii  # noqa: E402
+from rnn_name2lang_further import CHECKPOINT_FORMAT as FURTHER_FORMAT, MyRNNFurther, average_of  # noqa: E402
 
 # %% Define hyperparameters
 MODEL_PATH = common.default_out_dir('rnn_name2lang') / MODEL_FILE  # Where rnn_name2lang.py saves it by default
 TOP_K = 5
+TEST_NAMES = ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']  # The slide's
+CHECKPOINT_FORMATS = {'rnn_name2lang': 'rnn_name2lang.py', FURTHER_FORMAT: 'rnn_name2lang_further.py'}
 PROMPT = 'Name (an empty line or Ctrl-D ends): '
 
 
-# %% Load the model
+# %% Check a name, load the model
+def clean_name(text):
+    """`text` in ASCII, as the lesson reads its names; a name with no letter left (e.g. '', '...', '李'): an error."""
+    name = unicode2ascii(str(text).strip())
+    if not name.strip(" .,;'"):
+        raise UserError(f"name {text!r} has no letters A-Z after converting it to ASCII; give a name like 'Choi'")
+    return name
+
+
 def load_model(path, device='cpu'):
-    """Return (model, target_names) from a checkpoint of rnn_name2lang.py; `UserError` for any other file."""
+    """Return (model, target_names) from a checkpoint of rnn_name2lang.py or rnn_name2lang_further.py;
+    `UserError` for any other file (another model's checkpoint included)."""
     checkpoint = load_checkpoint(path, device, trained_by='05_rnn_name2lang/rnn_name2lang.py')
-    if not isinstance(checkpoint, dict) or checkpoint.get('format') != CHECKPOINT_FORMAT:
-        raise UserError(f"'{path}' is not a model saved by rnn_name2lang.py")
+    kind = checkpoint.get('format') if isinstance(checkpoint, dict) else None
+    if kind not in CHECKPOINT_FORMATS:
+        raise UserError(f"'{path}' is not a model saved by rnn_name2lang.py or rnn_name2lang_further.py "
+                        "(another model's checkpoint?)")
     if checkpoint.get('letter_dict') != LETTER_DICT:
         raise UserError(f"'{path}' was trained with another alphabet than this script's {len(LETTER_DICT)} letters")
     target_names = list(checkpoint['target_names'])
     try:
-        models = [MyRNN(len(LETTER_DICT), len(target_names), **checkpoint['options'])
-                  for _ in range(checkpoint.get('n_models', 1))]  # Saved before --models: one
-        model = average_of(models)  # Several: their probabilities averaged
+        if kind == 'rnn_name2lang':  # The lesson's MyRNN
+            model = MyRNN(len(LETTER_DICT), len(target_names), **checkpoint['options'])
+        else:  # The further script's: one MyRNNFurther, or several whose probabilities are averaged
+            model = average_of([MyRNNFurther(len(LETTER_DICT), len(target_names), **checkpoint['options'])
+                                for _ in range(checkpoint['n_models'])])
         model.load_state_dict(checkpoint['model'])
     except (KeyError, TypeError, RuntimeError, IndexError) as error:
-        raise UserError(f"'{path}' does not match the model of rnn_name2lang.py ({type(error).__name__})") from None
+        raise UserError(f"'{path}' does not match the model of {CHECKPOINT_FORMATS[kind]} "
+                        f"({type(error).__name__})") from None
     return model.to(device), target_names
 
 
@@ -71,7 +89,8 @@ if __name__ == '__main__':
     parser = make_parser('rnn_name2lang_load', __doc__, device='auto')
     parser.add_argument('names', nargs='*', metavar='NAME',
                         help="names to classify, e.g. Choi 'van der Berg' (none: ask for them one at a time)")
-    parser.add_argument('--model', default=str(MODEL_PATH), help='model file saved by rnn_name2lang.py')
+    parser.add_argument('--model', default=str(MODEL_PATH),
+                        help='model file saved by rnn_name2lang.py or rnn_name2lang_further.py')
     parser.add_argument('--top-k', type=positive_int, default=TOP_K, help='number of languages to report per name')
     args = parser.parse_args()
     print(f'Device: {args.device}')
@@ -86,10 +105,10 @@ if __name__ == '__main__':
     # 3. Report the top-k languages of each name (in a notebook, without names: the slide's five)
     if args.names or common.in_notebook():
         for name in args.names or TEST_NAMES:
-            report_predict(name, model, target_names, n_predict=args.top_k)
+            report_predict(clean_name(name), model, target_names, n_predict=args.top_k)
     else:
         for name in ask_names():
             try:
-                report_predict(name, model, target_names, n_predict=args.top_k)
+                report_predict(clean_name(name), model, target_names, n_predict=args.top_k)
             except UserError as error:  # A name without letters: say so, then ask for the next one
                 print(f'error: {error}', file=sys.stderr)

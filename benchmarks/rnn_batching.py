@@ -1,14 +1,12 @@
-"""Benchmark: one epoch of the slide's name-by-name loop vs. our batched, packed loop (05_rnn_name2lang).
+"""Benchmark: one epoch of the slide's name-by-name loop vs. the lesson's batches of names of one length.
 
 Slide "Name2Lang Classification with a Character-level RNN (5/7)" trains the slide's model
-`nn.RNN(57, 128)` with one one-hot name per optimizer step. `rnn_name2lang.py` feeds many names per
-step as one PackedSequence. Both loops train the same model over the same training names for one
-epoch, side by side in one run; this prints the seconds of each and their ratio.
+`nn.RNN(57, 128)` with one one-hot name per optimizer step. `rnn_name2lang.py` feeds many names of one
+length per step (`batches_of_one_length`: L x N x 57, so `output[-1]` stays each name's last letter).
+Both loops train the same model over the same training names for one epoch, side by side in one run;
+this prints the seconds of each and their ratio. Measured: 05_rnn_name2lang/README.md.
 
     python benchmarks/rnn_batching.py --data-dir ../shared/data
-
-On a 2-core AMD EPYC (AVX2, no AMX, 2 threads): the slide's loop 18.80 s per epoch, ours 0.64 s with 128 names
-per step (rnn_name2lang.py's default): 29.2x. With 64 names per step (--batch-size 64): about 17x.
 """
 # %% Imports
 import random
@@ -23,8 +21,7 @@ import common
 from common import make_parser, set_seed, train
 
 common.add_to_path('05_rnn_name2lang')
-import rnn_name2lang_setup  # noqa: E402  (the section's batching: packed names)
-import rnn_name2lang as name2lang  # noqa: E402  (the section's script: its model and data)
+import rnn_name2lang as name2lang  # noqa: E402  (the section's script: its model, data and batches)
 
 # %% Settings: the slide's model and optimizer
 HIDDEN_SIZE = 128   # The slide's nn.RNN(57, 128)
@@ -51,12 +48,12 @@ def main():
                          batch_size=name2lang.BATCH_SIZE, lr=LEARN_RATE)
     args = parser.parse_args()
     print(common.describe_machine())
-    generator = set_seed(args.seed)
+    set_seed(args.seed)
     dev = args.device
     print(f'Device: {dev}')
 
     # 1. The training names of rnn_name2lang.py (the same stratified 80/20 split)
-    data, targets, target_names, _ = name2lang.load_name_dataset(common.find_name_files(args.data_dir))
+    data, targets, target_names = name2lang.load_name_dataset(common.find_name_files(args.data_dir))
     idx_train, _ = train_test_split(np.arange(len(data)), test_size=name2lang.VALID_RATIO, random_state=args.seed,
                                     stratify=targets)
     names = [data[i] for i in idx_train]
@@ -65,8 +62,7 @@ def main():
 
     def new_model():
         torch.manual_seed(args.seed)
-        model = name2lang.MyRNN(len(name2lang.LETTER_DICT), len(target_names), rnn_type='rnn',
-                                hidden_size=HIDDEN_SIZE).to(dev)
+        model = name2lang.MyRNN(len(name2lang.LETTER_DICT), len(target_names), 'rnn', HIDDEN_SIZE).to(dev)
         return model, torch.optim.SGD(model.parameters(), lr=args.lr)
 
     loss_func = nn.CrossEntropyLoss()
@@ -82,13 +78,11 @@ def main():
     seconds_slide = (time.time() - start) / args.epochs
     print(f'Slide loop   (1 name per step):     {seconds_slide:7.2f} sec/epoch, TrLoss={loss_slide:.4f}')
 
-    # 3. Our loop: batches of packed names through common.train
-    pairs = [(name2lang.text2onehot(name), label) for name, label in zip(names, labels)]
-    loader = rnn_name2lang_setup.name_loader(pairs, args.batch_size, shuffle=True, generator=generator)
+    # 3. The lesson's loop: batches of names of one length through common.train, new ones every epoch
     model, optimizer = new_model()
     start = time.time()
     for _ in range(args.epochs):
-        loss_batched = train(model, loader, loss_func, optimizer)
+        loss_batched = train(model, name2lang.batches_of_one_length(data_train, args.batch_size), loss_func, optimizer)
     seconds_batched = (time.time() - start) / args.epochs
     print(f'Batched loop ({args.batch_size} names per step): {seconds_batched:7.2f} sec/epoch, '
           f'TrLoss={loss_batched:.4f}')
