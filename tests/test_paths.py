@@ -19,11 +19,12 @@ SCRIPTS_WITH = {option: sorted(script for script, text in HELP.items() if f'[{op
 
 def test_the_scripts_with_path_options_are_the_expected_ones():
     assert SCRIPTS_WITH['--data-dir'] == ['04_cnn_mnist/cnn_mnist.py', '04_cnn_mnist/cnn_mnist_ddp.py',
-                                          '04_cnn_mnist/mnist_dataset.py', '05_rnn_name2lang/rnn_name2lang.py']
+                                          '04_cnn_mnist/mnist_dataset.py', '05_rnn_name2lang/rnn_name2lang.py',
+                                          '05_rnn_name2lang/rnn_name2lang_further.py']
     assert SCRIPTS_WITH['--model'] == ['04_cnn_mnist/cnn_mnist_load.py', '04_cnn_mnist/draw_digit.py',
                                        '05_rnn_name2lang/rnn_name2lang_load.py']
     assert SCRIPTS_WITH['--output'] == ['04_cnn_mnist/make_test_digit.py']
-    assert len(SCRIPTS_WITH['--out-dir']) == 14  # Every script that writes a figure, a model or numbers
+    assert len(SCRIPTS_WITH['--out-dir']) == 15  # Every script that writes a figure, a model or numbers
     every_path_option = {'--out-dir', '--data-dir', '--model', '--output'}
     for script, text in HELP.items():  # No other option takes a path
         options = set(re.findall(r'\[(--[a-z-]+) [A-Z_]+\]', text))
@@ -140,7 +141,7 @@ def test_rnn_reads_the_names_archive_offline(tmp_path, monkeypatch):
         for path in names.iterdir():
             archive.write(path, f'data/names/{path.name}')
     result = run_main('05_rnn_name2lang/rnn_name2lang.py', '--data-dir', tmp_path, '--out-dir', tmp_path / 'out',
-                      '--epochs', '1', '--hidden', '8', '--device', 'cpu')
+                      '--epochs', '1', '--hidden-size', '8', '--device', 'cpu')
     assert result.code == 0, result.err
     assert f'Extracted the names data of {tmp_path / "data.zip"} into {tmp_path / "names"}' in result.out
     assert 'Names: 36 in 3 languages' in result.out
