@@ -51,6 +51,7 @@ SCRIPTS = [
     ('04_cnn_mnist/lr_schedulers.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_class_styles.py', [], []),
     ('04_cnn_mnist/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/cnn_mnist_further.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang.py', ['--epochs', '2', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang_further.py', ['--epochs', '1', '--models', '2', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang_load.py', ['--model', '{out:rnn_name2lang}/rnn_name2lang.pt', 'Choi', 'Tanaka'],
