@@ -15,6 +15,7 @@ default_role = 'code'          # `x` in the docstrings and cell titles is code, 
 exclude_patterns = ['src', '**/*.md5', '**/*.codeobj.json']
 html_copy_source = False
 html_show_sourcelink = False
+html_show_copyright = False
 suppress_warnings = ['config.cache']
 html_static_path = ['_static']
 html_css_files = ['site.css']

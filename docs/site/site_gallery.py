@@ -86,11 +86,13 @@ def settings_note(entry):
                 f'``{entry["run_line"]}``.\n')
     if PLAN['full']:
         return f'.. note::\n\n   Built with the script\'s defaults (``--full``): ``{entry["command"]}``.\n'
-    options = ('the options of ``python run_all.py``, which the tests use too' if entry['argv']
-               else 'the script has no quick options: these are its defaults')
-    temp = '; TMP is a temporary folder' if 'TMP' in entry['command'] else ''
-    return (f'.. note::\n\n   Built with quick settings: ``{entry["command"]}`` ({options}{temp}). '
-            'Without options the script runs with its defaults, the slide\'s settings.\n')
+    if not entry['argv']:
+        return (f'.. note::\n\n   Built with quick settings, those of ``python run_all.py``: this script has none, and '
+                f'ran as ``{entry["command"]}``, with its defaults.\n')
+    temp = ' (TMP: a temporary folder)' if 'TMP' in entry['command'] else ''
+    return (f'.. note::\n\n   Built with quick settings, those of ``python run_all.py`` (the tests use them too): '
+            f'``{entry["command"]}``{temp}. Without these options the script runs with its defaults, the slide\'s '
+            'settings.\n')
 
 
 ZIP_DOWNLOAD = re.compile(r'\n *\.\. container:: sphx-glr-download sphx-glr-download-zip\n\n *:download:`[^`]*`\n')
