@@ -1,7 +1,7 @@
 r"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP), launched with torchrun.
 
-The slides list data parallelism among PyTorch's strengths; this is the same training as
-`cnn_mnist.py` (same model, data and options), spread over N processes:
+The slides list data parallelism among PyTorch's strengths; this is the training of the lesson
+`cnn_mnist.py` (its MyCNN, SGD and StepLR with its constants), spread over N processes:
 
     torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py --epochs 2           # 2 processes, this machine
 
@@ -35,14 +35,14 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import BatchSampler, DataLoader, DistributedSampler, TensorDataset
 
-from common import UserError, evaluate, load_mnist, save_checkpoint, set_seed, tensor_loader, train
+from common import (UserError, evaluate, load_mnist, non_negative_float, positive_int, save_checkpoint, set_seed,
+                    tensor_loader, train)
 
 common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
-from cnn_mnist import (BATCH_SIZE, EPOCH_MAX, EVAL_BATCH_SIZE, LR, MOMENTUM, OPTIMIZER, RANDOM_SEED, SAVE_MODEL,
-                       SCHEDULER, SCHEDULER_PARAM, SLIDE_SETTING, MyCNN)
-# Options, precision, memory layout, optimizer, schedule and metrics: cnn_mnist_setup.py
-from cnn_mnist_setup import (autocast, describe_setup, make_cnn_parser, make_optimizer, make_scheduler, mnist_tensors,
-                             parse_cnn_args, save_metrics, to_memory_format, use_bf16)
+from cnn_mnist import (DATA_LOADER_PARAM, EPOCH_MAX, OPTIMIZER_PARAM, RANDOM_SEED, SAVE_MODEL, SCHEDULER_PARAM,
+                       MyCNN)
+
+EVAL_BATCH_SIZE = 1000  # Testing needs no gradients: larger batches are fine
 
 LAUNCH = 'torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py'  # From the repository's root
 
@@ -80,27 +80,36 @@ def distributed_loader(x, y, batch_size, seed):
 
 
 def load_tensors(data_dir, train_size):
-    """MNIST as tensors in memory: (x_train, y_train, x_valid, y_valid), as in step 1 of cnn_mnist.py."""
-    return (*mnist_tensors(load_mnist(data_dir, train=True), train_size),
-            *mnist_tensors(load_mnist(data_dir, train=False)))
+    """MNIST as float tensors in [0, 1] in memory: (x_train, y_train, x_valid, y_valid), as in step 1 of cnn_mnist.py."""
+    data_train, data_valid = load_mnist(data_dir, train=True), load_mnist(data_dir, train=False)
+    return (data_train.data[:train_size, None] / 255., data_train.targets[:train_size],
+            data_valid.data[:, None] / 255., data_valid.targets)
+
+
+def make_parser():
+    """The options of this script; the defaults are the constants of cnn_mnist.py."""
+    parser = common.make_parser('cnn_mnist_ddp', __doc__, device='auto', seed=RANDOM_SEED, out_dir=True,
+                                data_dir=True, epochs=EPOCH_MAX, batch_size=DATA_LOADER_PARAM['batch_size'],
+                                lr=OPTIMIZER_PARAM['lr'])
+    parser.add_argument('--momentum', type=non_negative_float, default=OPTIMIZER_PARAM['momentum'],
+                        help='momentum of SGD')
+    parser.add_argument('--train-size', type=positive_int, help='train on the first N images only (quick runs)')
+    return parser
 
 
 # %% The training of cnn_mnist.py, in every process
 def main():
-    args = parse_cnn_args(make_cnn_parser('cnn_mnist_ddp', __doc__, seed=RANDOM_SEED, epochs=EPOCH_MAX,
-                                          batch_size=BATCH_SIZE, lr=LR, momentum=MOMENTUM, optimizer=OPTIMIZER,
-                                          scheduler=SCHEDULER, step_param=SCHEDULER_PARAM), SLIDE_SETTING)
+    args = make_parser().parse_args()
 
     # 0. Preparation
     rank, world_size, dev = setup_process_group(args.device)
     try:
         set_seed(args.seed)  # The same seed everywhere: every process starts with the same weights
-        bf16 = use_bf16(args.precision, dev)
         per_process_batch = max(1, args.batch_size // world_size)
         if rank == 0:
-            print(describe_setup(dev, bf16, args.channels_last))  # Device: cpu (float32, channels-last)
+            print(f'Device: {dev}')
             print(f'DDP: {world_size} process(es), backend {dist.get_backend()}, device {dev}, '
-                  f'batch {per_process_batch} per process ({"bf16" if bf16 else "fp32"})')
+                  f'batch {per_process_batch} per process')
 
         # 1. Load the MNIST dataset (rank 0 first: only it downloads missing files)
         if rank == 0:
@@ -113,30 +122,25 @@ def main():
         loader_valid = tensor_loader(x_valid, y_valid, batch_size=EVAL_BATCH_SIZE)
 
         # 2. Instantiate a model, loss function, and optimizer
-        model = to_memory_format(MyCNN(batch_norm=args.batch_norm, residual=args.residual).to(dev),
-                                 args.channels_last)
+        model = MyCNN().to(dev)
         ddp_model = DistributedDataParallel(model)  # Averages the gradients of all processes in backward()
         loss_func = F.cross_entropy
-        optimizer = make_optimizer(ddp_model, args)
-        scheduler, per_batch = make_scheduler(optimizer, args, len(loader_train), SCHEDULER_PARAM)
+        optimizer = torch.optim.SGD(ddp_model.parameters(), lr=args.lr, momentum=args.momentum)
+        scheduler = torch.optim.lr_scheduler.StepLR(optimizer, **SCHEDULER_PARAM)
 
         # 3.1. Train the model
         start = time.time()
         loss_list = []
         for epoch in range(1, args.epochs + 1):
             sampler.set_epoch(epoch)  # A different shuffle in every epoch, the same in every process
-            with autocast(dev, bf16):
-                train_loss = train(ddp_model, loader_train, loss_func, optimizer, scheduler if per_batch else None,
-                                   progress=rank == 0)
-            if scheduler is not None and not per_batch:
-                scheduler.step()
+            train_loss = train(ddp_model, loader_train, loss_func, optimizer, progress=rank == 0)
+            scheduler.step()
             # The mean training loss over all processes
             loss_sum = torch.tensor([train_loss * len(sampler), len(sampler)], dtype=torch.float64, device=dev)
             dist.all_reduce(loss_sum)
             train_loss = (loss_sum[0] / loss_sum[1]).item()
             if rank == 0:  # Only rank 0 evaluates and logs; the model is the same in every process
-                with autocast(dev, bf16):
-                    valid_loss, valid_accuracy = evaluate(model, loader_valid, loss_func)
+                valid_loss, valid_accuracy = evaluate(model, loader_valid, loss_func)
                 loss_list.append([epoch, train_loss, valid_loss, valid_accuracy])
                 elapse = (time.time() - start) / 60
                 print(f'{epoch:>6} ({elapse:>6.2f} min), TrLoss={train_loss:.6f}, VaLoss={valid_loss:.6f}, '
@@ -145,10 +149,15 @@ def main():
 
         # 3.2. Save the trained model (rank 0 only), loadable by cnn_mnist_load.py
         if rank == 0:
-            path = save_checkpoint({'model': model.state_dict(), 'options': model.options}, args.out_dir / SAVE_MODEL)
+            path = save_checkpoint(model.state_dict(), args.out_dir / SAVE_MODEL)  # A plain state_dict
             print(f'Model saved: {path}')
-            path = save_metrics(args.out_dir / 'metrics.json', args, bf16, loss_list, train_seconds, len(y_train),
-                                device=str(dev), world_size=world_size)
+            path = common.save_json({
+                'accuracy': loss_list[-1][3], 'test_loss': loss_list[-1][2], 'epochs': args.epochs,
+                'train_seconds': round(train_seconds, 2),
+                'images_per_second': round(len(y_train) * args.epochs / train_seconds, 1),
+                'batch_size': args.batch_size, 'lr': args.lr, 'momentum': args.momentum, 'seed': args.seed,
+                'train_size': len(y_train), 'device': str(dev), 'world_size': world_size,
+                'machine': common.describe_machine(), 'loss_history': loss_list}, args.out_dir / 'metrics.json')
             print(f'Metrics saved: {path}')
         dist.barrier()  # Nobody leaves before rank 0 has saved
     except RuntimeError as error:

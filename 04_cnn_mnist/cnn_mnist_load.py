@@ -1,7 +1,7 @@
 """Loading my network and testing my image: the model that cnn_mnist.py saved reads the digit in each image given.
 
-Slide "Practice) Loading My Network and Testing My Image". Default image: data/cnn_mnist_test.png (a 3);
-give your own photos or scans of digits. In a notebook, `model` stays after the last cell, to inspect.
+Slide "Practice) Loading My Network and Testing My Image": it reads data/cnn_mnist_test.png (a 3), then
+the photos or scans of digits you give. In a notebook, `model` stays after the last cell, to inspect.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -10,38 +10,46 @@ except ModuleNotFoundError as error:  # Not installed for this Python (e.g. anot
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports
-from pathlib import Path
-
+import torch, PIL.Image  # noqa: E401 (as on the slide, where `import PIL` alone does not load PIL.Image)
 import matplotlib.pyplot as plt
 
 common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
-from cnn_mnist import SAVE_MODEL, TEST_IMAGE, load_model, predict
-from mnist_image import prepare_image  # Preparing a photo of a digit the MNIST way (mnist_image.py)
+from cnn_mnist import MyCNN, predict, SAVE_MODEL
+from mnist_image import prepare_image  # Preparing a photo of a digit the MNIST way, to show what the model sees
 
 # %% Load a model and test my images
 if __name__ == '__main__':
     parser = common.make_parser('cnn_mnist_load', __doc__, device='auto', out_dir=True)
-    parser.add_argument('images', nargs='*', default=[str(TEST_IMAGE)], help='image files of digits')
+    parser.add_argument('images', nargs='*', help='your own image files of digits (photos, scans, drawings)')
     parser.add_argument('--model', default=str(common.default_out_dir('cnn_mnist') / SAVE_MODEL),
                         help='the model saved by cnn_mnist.py')
     args = parser.parse_args()
     print(f'Device: {args.device}')
+    paths = [common.REPO_ROOT / 'data/cnn_mnist_test.png', *args.images]
+    inputs = [prepare_image(path) for path in paths]  # Every image read first: a bad path stops here, in one line
 
     # Load a model
-    model = load_model(args.model, args.device)
+    model_file = common.files.check_checkpoint(args.model, MyCNN(), trained_by='04_cnn_mnist/cnn_mnist.py')
+    model = MyCNN()
+    model.load_state_dict(torch.load(
+        model_file,
+        map_location=args.device,  # The slide has none: a model saved on a GPU then loads on a CPU-only machine too
+        weights_only=True))        # Read tensors only: a .pt file may hold code that torch.load would run
+    model = model.to(args.device)
 
-    # Test the model (every image is prepared first, so a bad path stops before any output)
-    inputs = [prepare_image(path) for path in args.images]
-    digits = []
-    for path, tensor in zip(args.images, inputs):
-        digit, prob = predict(tensor, model, return_prob=True)
-        digits.append(digit)
-        print(f'{path}: {digit} (probability {prob:.3f})')  # .../data/cnn_mnist_test.png: 3 (probability 0.99...)
+    # Test the model
+    with PIL.Image.open(common.REPO_ROOT / 'data/cnn_mnist_test.png').convert('L') as image:
+        print(predict(image, model))  # 3
 
-    # Show what the network sees: each image prepared the MNIST way (28 x 28, white on black), and its digit
+    # Test your own images
+    for path in args.images:
+        with PIL.Image.open(path).convert('L') as image:
+            print(f'{path}: {predict(image, model)}')  # my_digit.jpg: 7
+
+    # Show what the network sees: each image prepared the MNIST way (28 x 28, white on black)
     fig, axes = plt.subplots(1, len(inputs), figsize=(2 * len(inputs), 2.4), squeeze=False)
-    for ax, tensor, path, digit in zip(axes[0], inputs, args.images, digits):
+    for ax, tensor, path in zip(axes[0], inputs, paths):
         ax.imshow(tensor[0].numpy(), cmap='gray')
-        ax.set_title(f'{Path(path).name[:20]}: {digit}', fontsize=8)
+        ax.set_title(str(path)[-20:], fontsize=8)
         ax.axis('off')
     common.save_figure(fig, args.out_dir, 'cnn_mnist_inputs')

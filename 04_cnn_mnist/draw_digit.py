@@ -28,7 +28,7 @@ from common import UserError
 from common.figures import has_display
 
 common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
-from cnn_mnist import SAVE_MODEL, load_model
+from cnn_mnist import SAVE_MODEL, MyCNN
 from make_test_digit import arc
 from mnist_image import prepare_image  # Preparing a drawing the MNIST way (mnist_image.py)
 
@@ -164,10 +164,19 @@ def draw_demo(pad):
     send_mouse(pad, 'button_release_event', *points[-1])
 
 
+def load_model(path, device):
+    """The MyCNN saved at `path` (by cnn_mnist.py or cnn_mnist_further.py), as cnn_mnist_load.py loads it."""
+    common.files.check_checkpoint(path, MyCNN(), trained_by='04_cnn_mnist/cnn_mnist.py')  # Else one clear line
+    model = MyCNN()
+    model.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+    return model.to(device)
+
+
 # %% Draw
 if __name__ == '__main__':
     parser = common.make_parser('draw_digit', __doc__, device='auto', out_dir=True)
-    parser.add_argument('--model', default=str(MODEL_PATH), help='the model saved by cnn_mnist.py')
+    parser.add_argument('--model', default=str(MODEL_PATH),
+                        help='the model saved by cnn_mnist.py (or cnn_mnist_further.py)')
     parser.add_argument('--demo', action='store_true', help='draw a 3 by itself, save the window as a PNG and stop')
     args = parser.parse_args()
     if common.in_notebook() and not args.demo:

@@ -10,19 +10,17 @@ except ModuleNotFoundError as error:  # Not installed for this Python (e.g. anot
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
 
 # %% Imports
-import matplotlib.pyplot as plt
 import torch
 import torch.optim.lr_scheduler as lr_scheduler
+import matplotlib.pyplot as plt
 
-from common import make_parser, save_figure
-
-# %% Define hyperparameters (the slide's)
-BASE_LR = 1.
-EPOCH_MAX = 100
+# %% The slide's values (the options --lr and --epochs start from them)
+base_lr = 1.
+epoch_max = 100
 
 # %% The slide's schedulers, then the learning rate of every epoch under each
 if __name__ == '__main__':
-    args = make_parser('lr_schedulers', __doc__, out_dir=True, epochs=EPOCH_MAX, lr=BASE_LR).parse_args()
+    args = common.make_parser('lr_schedulers', __doc__, out_dir=True, epochs=epoch_max, lr=base_lr).parse_args()
     base_lr, epoch_max = args.lr, args.epochs
     schedulers = [
         {'name': 'StepLR', 'class': lr_scheduler.StepLR,
@@ -31,27 +29,27 @@ if __name__ == '__main__':
          'param': {'lr_lambda': lambda epoch: 0.5**((epoch / 10))}},
         {'name': 'MultiStepLR', 'class': lr_scheduler.MultiStepLR,
          'param': {'milestones': [40, 60, 70, 75, 80, 85, 90, 95], 'gamma': 0.5}},
-        {'name': 'OneCycleLR', 'class': lr_scheduler.OneCycleLR,  # The slide's `total_steps: epoch_max` is one
-         'param': {'max_lr': base_lr, 'total_steps': epoch_max + 1}},  # step short: the last lr would go up again
+        {'name': 'OneCycleLR', 'class': lr_scheduler.OneCycleLR,
+         'param': {'max_lr': base_lr, 'total_steps': epoch_max + 1}},  # The slide: epoch_max, one step short
         {'name': 'CosAnnealing', 'class': lr_scheduler.CosineAnnealingWarmRestarts,
-         'param': {'T_0': max(epoch_max // 2, 1)}},  # The slide's 50 for its 100 epochs
+         'param': {'T_0': 50}},
         # Try more learning rate schedulers
     ]
 
-    fig, ax = plt.subplots()
     for sch in schedulers:
-        x = torch.tensor(1., requires_grad=True)                # A dummy parameter
-        optimizer = torch.optim.SGD([x], lr=base_lr)            # Instantiate an optimizer
-        scheduler = sch['class'](optimizer, **sch['param'])     # Instantiate a LR scheduler
+        x = torch.tensor(1., requires_grad=True) # A dummy parameter
+        optimizer = torch.optim.SGD([x], lr=base_lr) # Instantiate an optimizer
+        scheduler = sch['class'](optimizer, **sch['param']) # Instantiate a LR scheduler
         lr_values = []
         for i in range(epoch_max):
             optimizer.step()
             scheduler.step()
             lr_values.append(optimizer.param_groups[0]['lr'])
-        ax.plot(range(epoch_max), lr_values, label=sch['name'])
+        plt.plot(range(epoch_max), lr_values, label=sch['name'])
         print(f"{sch['name']:>12}: lr at the last epoch = {lr_values[-1]:.6f}")  # StepLR: ... = 0.000977
 
-    ax.set_xlabel('Epochs')
-    ax.set_ylabel('Learning Rate')
-    ax.legend(loc='upper left', bbox_to_anchor=(1.02, 1))  # Beside the plot: inside, it hid a curve's last epoch
-    save_figure(fig, args.out_dir, 'lr_schedulers')
+    plt.xlabel('Epochs')
+    plt.ylabel('Learning Rate')
+    plt.legend(loc='upper left', bbox_to_anchor=(1.02, 1))  # The slide: plt.legend(), which hid the last epochs
+    fig = plt.gcf()
+    common.save_figure(fig, args.out_dir, 'lr_schedulers')  # The slide: plt.show()

@@ -77,7 +77,8 @@ def download_url(url, root, filename=None, md5=None):
 def download_mnist_file(name, raw_folder):
     """Download `<name>.gz` with torchvision's list of mirrors into `raw_folder` and unpack it; True if done."""
     import torchvision
-    md5 = dict(torchvision.datasets.MNIST.resources)[f'{name}.gz']
+    # torchvision lists file names; older ones (and the slide's mirror lines) list whole addresses
+    md5 = {Path(url).name: md5 for url, md5 in torchvision.datasets.MNIST.resources}[f'{name}.gz']
     for mirror in torchvision.datasets.MNIST.mirrors:
         try:
             download_url(f'{mirror}{name}.gz', raw_folder, md5=md5)
@@ -92,7 +93,10 @@ def download_mnist_file(name, raw_folder):
 
 
 def prepare_mnist(data_dir):
-    """Make sure the four raw MNIST files are in `<data_dir>/MNIST/raw/`, uncompressed and sound."""
+    """Make sure the four raw MNIST files are in `<data_dir>/MNIST/raw/`, uncompressed and sound; return `data_dir`.
+
+    Called right before the slides' `torchvision.datasets.MNIST(data_dir, ...)`, which then finds every file.
+    """
     raw_folder = mnist_raw_folder(data_dir)
     for name in MNIST_FILES:  # Unpack what the learner holds as .gz
         if not (raw_folder / name).is_file() and (raw_folder / f'{name}.gz').is_file():
@@ -110,6 +114,7 @@ def prepare_mnist(data_dir):
                             f'(each as it is or as .gz) into {raw_folder}')
     for name, (magic, item_shape) in MNIST_FILES.items():
         check_idx_file(raw_folder / name, magic, item_shape)
+    return data_dir
 
 
 def load_mnist(data_dir, train=True, transform=None):

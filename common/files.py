@@ -1,5 +1,8 @@
 """Files written atomically (never half-written, even on Ctrl-C or a full disk) and checkpoints loaded safely."""
+import contextlib
+import copy
 import errno
+import io
 import json
 import os
 import tempfile
@@ -52,6 +55,18 @@ def write_atomically(path, write):
     return path
 
 
+@contextlib.contextmanager
+def open_atomically(path):
+    """`with open_atomically(path) as file: torch.save(..., file)`: what the block writes becomes `path` at its end.
+
+    The bytes are collected in memory and written by `write_atomically`, so an error or Ctrl-C inside the
+    block writes nothing, and a full disk or a folder that cannot be written ends in one line (`UserError`).
+    """
+    buffer = io.BytesIO()
+    yield buffer
+    write_atomically(path, lambda file: file.write(buffer.getvalue()))
+
+
 def save_checkpoint(checkpoint, path):
     """Save a checkpoint (a state_dict, or a dict holding one) atomically with `torch.save`."""
     return write_atomically(path, lambda file: torch.save(checkpoint, file))
@@ -81,3 +96,17 @@ def load_checkpoint(path, device='cpu', trained_by=None):
     except Exception as error:
         raise UserError(f"'{path}' is not a model checkpoint of this tutorial: it cannot be read as one (another "
                         f"kind of file, or a checkpoint cut short or damaged: {type(error).__name__})") from None
+
+
+def check_checkpoint(path, model, trained_by=None):
+    """Return `path` once it is known to hold a state_dict that `model` loads; else raise `UserError` (one line).
+
+    Called right before the slides' `model.load_state_dict(torch.load(path))`: a missing file, a folder, a
+    damaged file or another model's weights end in one clear line instead of a traceback.
+    """
+    state_dict = load_checkpoint(path, 'cpu', trained_by)
+    try:
+        copy.deepcopy(model).load_state_dict(state_dict)
+    except (TypeError, RuntimeError, AttributeError, KeyError):
+        raise UserError(f"'{path}' holds another model, not a {type(model).__name__}") from None
+    return path

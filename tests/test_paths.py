@@ -19,12 +19,13 @@ SCRIPTS_WITH = {option: sorted(script for script, text in HELP.items() if f'[{op
 
 def test_the_scripts_with_path_options_are_the_expected_ones():
     assert SCRIPTS_WITH['--data-dir'] == ['04_cnn_mnist/cnn_mnist.py', '04_cnn_mnist/cnn_mnist_ddp.py',
-                                          '04_cnn_mnist/mnist_dataset.py', '05_rnn_name2lang/rnn_name2lang.py',
+                                          '04_cnn_mnist/cnn_mnist_further.py', '04_cnn_mnist/mnist_dataset.py',
+                                          '05_rnn_name2lang/rnn_name2lang.py',
                                           '05_rnn_name2lang/rnn_name2lang_further.py']
     assert SCRIPTS_WITH['--model'] == ['04_cnn_mnist/cnn_mnist_load.py', '04_cnn_mnist/draw_digit.py',
                                        '05_rnn_name2lang/rnn_name2lang_load.py']
     assert SCRIPTS_WITH['--output'] == ['04_cnn_mnist/make_test_digit.py']
-    assert len(SCRIPTS_WITH['--out-dir']) == 15  # Every script that writes a figure, a model or numbers
+    assert len(SCRIPTS_WITH['--out-dir']) == 16  # Every script that writes a figure, a model or numbers
     every_path_option = {'--out-dir', '--data-dir', '--model', '--output'}
     for script, text in HELP.items():  # No other option takes a path
         options = set(re.findall(r'\[(--[a-z-]+) [A-Z_]+\]', text))
