@@ -157,7 +157,8 @@ def make_plan(words, full, staging, out_root):
         argv = fill(options, out_dir, out_root)
         shown = [option.replace(str(out_root), 'TMP') for option in argv]
         reason = not_run_reason(script)
-        scripts.append({'script': script, 'source': str(path), 'section': path.parent.name, 'title': title, 'argv': argv,
+        scripts.append({'script': script, 'source': str(path), 'section': path.parent.name, 'title': title,
+                        'argv': argv,
                         'command': ' '.join(['python', script, *shown]), 'out_dir': str(out_dir),
                         'not_run': reason and reason[0], 'run_line': reason and reason[1]})
     sections = sorted({entry['section'] for entry in scripts})
@@ -267,8 +268,8 @@ def main(argv=None):
     parser.add_argument('--keep', action='store_true', help='keep the staging folder (for debugging the build)')
     args = parser.parse_args(argv)
     try:
-        import sphinx_gallery  # noqa: F401
         import sphinx  # noqa: F401
+        import sphinx_gallery  # noqa: F401
     except ModuleNotFoundError as error:
         raise SystemExit(f"error: {error}; run 'pip install -r docs/requirements.txt'") from None
     return build_site(args.site_dir, args.full, args.only, args.data_dir, args.keep)
