@@ -7,8 +7,8 @@
 #   oldest            Python 3.9, every package at the floor of its range in requirements.txt (== the floor)
 #   oldtorch-numpy    Python 3.9, torch and torchvision at their floors, everything else as pip picks it:
 #                     the newest NumPy for that Python (a learner who keeps an old torch)
-#   oldtorch-numpy312 the same on Python 3.12, the newest Python that the oldest torch has wheels for,
-#                     so the newest NumPy of all
+#   oldtorch-numpy312 the same on Python 3.12 (there the floors are torch 2.4 / torchvision 0.19), the newest
+#                     Python that the oldest torch has wheels for, so the newest NumPy of all
 #   newest            python3 as it is here, nothing pinned
 #
 #   benchmarks/versions.sh                          # the cases oldest and oldtorch-numpy
@@ -32,10 +32,20 @@ find_python() {  # find_python 3.9: pyenv's newest 3.9.x, else python3.9 on PATH
     command -v "python$1" || { echo "no Python $1: install it (pyenv install $1) or set PY${1/./}" >&2; exit 2; }
 }
 
-# The floors: `name>=X` in requirements.txt becomes `name==X` (comments and `-e .` skipped).
+# The floors for venv $1's Python: `name>=X` in requirements.txt becomes `name==X` (lines whose marker,
+# e.g. `; python_version >= "3.12"`, does not hold there are skipped, and so are comments and `-e .`).
 floors() {
-    sed -e 's/#.*//' "$REPO/requirements.txt" | grep -E '>=' |
-        sed -E 's/^[[:space:]]*([A-Za-z0-9_.-]+)[[:space:]]*>=[[:space:]]*([^,[:space:]]+).*/\1==\2/'
+    "$1/bin/python" - "$REPO/requirements.txt" <<'EOF'
+import sys
+from pip._vendor.packaging.requirements import Requirement
+for line in open(sys.argv[1]):
+    line = line.split('#')[0].strip()
+    if not line or line.startswith('-'):
+        continue
+    req = Requirement(line)
+    if req.marker is None or req.marker.evaluate():
+        print(''.join(f'{req.name}=={spec.version}\n' for spec in req.specifier if spec.operator == '>='), end='')
+EOF
 }
 
 PACKAGES="torch torchvision numpy matplotlib scikit-learn sympy pillow pillow-heif tqdm pytest jupytext nbclient ipykernel"
@@ -61,19 +71,23 @@ RESULTS="$WORK/results.txt"
 : > "$RESULTS"
 
 for CASE in "${CASES[@]}"; do
-    CONSTRAINTS="$WORK/$CASE.constraints.txt"
     case $CASE in
-        oldest)            PY=${PY39:-$(find_python 3.9)}; floors > "$CONSTRAINTS" ;;
-        oldtorch-numpy)    PY=${PY39:-$(find_python 3.9)}; floors | grep -E '^torch(vision)?==' > "$CONSTRAINTS" ;;
-        oldtorch-numpy312) PY=${PY312:-$(find_python 3.12)}; floors | grep -E '^torch(vision)?==' > "$CONSTRAINTS" ;;
-        newest)            PY=${PY_NEWEST:-python3}; : > "$CONSTRAINTS" ;;
+        oldest|oldtorch-numpy) PY=${PY39:-$(find_python 3.9)} ;;
+        oldtorch-numpy312)     PY=${PY312:-$(find_python 3.12)} ;;
+        newest)                PY=${PY_NEWEST:-python3} ;;
         *) echo "unknown case '$CASE' (oldest, oldtorch-numpy, oldtorch-numpy312, newest)" >&2; exit 2 ;;
     esac
     VENV="$WORK/venv-$CASE"
     LOG="$WORK/$CASE.log"
-    echo "== $CASE: $("$PY" --version 2>&1), constraints: $(tr '\n' ' ' < "$CONSTRAINTS")"
+    CONSTRAINTS="$WORK/$CASE.constraints.txt"
     rm -rf "$VENV"
     "$PY" -m venv "$VENV"
+    case $CASE in
+        oldest) floors "$VENV" > "$CONSTRAINTS" ;;
+        oldtorch-*) floors "$VENV" | grep -E '^torch(vision)?==' > "$CONSTRAINTS" ;;
+        newest) : > "$CONSTRAINTS" ;;
+    esac
+    echo "== $CASE: $("$PY" --version 2>&1), constraints: $(tr '\n' ' ' < "$CONSTRAINTS")"
     "$VENV/bin/python" -m pip install -q --upgrade pip > "$LOG" 2>&1
     if ! (cd "$WORK/src" && "$VENV/bin/python" -m pip install -r requirements.txt -c "$CONSTRAINTS") >> "$LOG" 2>&1; then
         SUMMARY="install failed: $(grep -E 'ERROR' "$LOG" | tail -1)"
