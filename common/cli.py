@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .device import get_device
 from .errors import UserError
-from .paths import check_out_dir, default_out_dir, resolve_data_dir
+from .paths import REPO_ROOT, check_out_dir, default_out_dir, resolve_data_dir
 
 TEST_ARGS_VAR = 'DL_TUTORIAL_TEST_ARGS'  # Options for a script run as a notebook; used only by the tests
 
@@ -157,8 +157,13 @@ class TutorialParser(argparse.ArgumentParser):
         args, extras = super().parse_known_args(args, namespace)
         message = None
         try:
-            if hasattr(args, 'out_dir'):
-                args.out_dir = check_out_dir(args.out_dir or default_out_dir(self.script))
+            if hasattr(args, 'out_dir') and args.out_dir:
+                args.out_dir = check_out_dir(args.out_dir)
+            elif hasattr(args, 'out_dir'):
+                out_dir = default_out_dir(self.script)
+                args.out_dir = check_out_dir(out_dir)
+                if out_dir != REPO_ROOT / 'results' / Path(self.script).stem:  # A read-only repository: say where
+                    print(f"Outputs go to {args.out_dir}: {REPO_ROOT / 'results'} cannot be written by this user")
             if hasattr(args, 'data_dir'):
                 args.data_dir = resolve_data_dir(args.data_dir)
         except UserError as error:
@@ -177,7 +182,8 @@ def make_parser(script, description, *, device=None, seed=None, out_dir=False, d
                 epochs=None, batch_size=None, lr=None):
     """Return a parser with only the shared options that a script uses; the defaults are its constants.
 
-    `script` is the script's name without `.py`: its outputs go to `results/<script>/`.
+    `script` is the script's name without `.py`: its outputs go to `results/<script>/` (`default_out_dir`:
+    where the repository cannot be written, `~/dl-tutorial-results/<script>/`, and a line says so).
     `device` ('auto' or 'cpu') adds --device, `seed` --seed, `out_dir=True` --out-dir and
     `data_dir=True` --data-dir; `epochs`, `batch_size` and `lr` add those options with that default.
     """
@@ -189,7 +195,8 @@ def make_parser(script, description, *, device=None, seed=None, out_dir=False, d
         parser.add_argument('--seed', type=int, default=seed, help='random seed')
     if out_dir:
         parser.add_argument('--out-dir', default=None,
-                            help=f'folder for figures and results (default: results/{script}/ in the repository)')
+                            help=f'folder for figures and results (default: results/{script}/ in the repository; '
+                                 f'where that cannot be written, ~/dl-tutorial-results/{script}/)')
     if data_dir:
         parser.add_argument('--data-dir', default=None,
                             help='data folder (default: $DL_DATA_DIR, else data/ in the repository)')

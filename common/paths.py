@@ -35,8 +35,27 @@ def resolve_data_dir(data_dir=None):
 
 
 def default_out_dir(script):
-    """Return `results/<script>/` at the repository root, e.g. `results/iris_my_style/`."""
-    return REPO_ROOT / 'results' / Path(script).stem
+    """Return the folder for the outputs of `script` when no --out-dir is given: `results/<script>/` at the
+    repository root, e.g. `results/iris_my_style/`.
+
+    Where this user cannot write there (a repository installed read-only, e.g. on a lab machine), a
+    folder of their own: `~/dl-tutorial-results/<script>/`, else `results/<script>/` in the working
+    folder; the training and the loading scripts then meet in the same folder. When none of these can
+    be written, the repository's (`check_out_dir` says why).
+    """
+    name = Path(script).stem
+    folders = [REPO_ROOT / 'results' / name]
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):  # No home folder known for this user
+        home = None
+    if home is not None and home.is_dir():  # (`nobody`'s is /nonexistent)
+        folders.append(home / 'dl-tutorial-results' / name)
+    try:
+        folders.append(Path.cwd() / 'results' / name)
+    except OSError:  # The working folder was removed
+        pass
+    return next((folder for folder in folders if is_writable(folder)), folders[0])
 
 
 def nearest_existing(path):
@@ -44,6 +63,18 @@ def nearest_existing(path):
     while not path.exists() and path != path.parent:
         path = path.parent
     return path
+
+
+def is_writable(path):
+    """True if folders and files can be made at `path` (a folder, or where the first missing one would go)."""
+    existing = nearest_existing(Path(path))
+    if not existing.is_dir():
+        return False
+    try:  # Tried for real: permission bits do not tell (root, /proc, a read-only disk)
+        os.rmdir(tempfile.mkdtemp(dir=existing, prefix='.write-test-'))
+    except OSError:
+        return False
+    return True
 
 
 def check_out_dir(out_dir):
@@ -56,11 +87,9 @@ def check_out_dir(out_dir):
     if not existing.is_dir():
         what = 'is a file' if existing == path else f"cannot be made: '{existing}' is a file"
         raise UserError(f"output folder '{out_dir}' {what}, not a folder (give another --out-dir)")
-    try:  # Tried for real: permission bits do not tell (root, /proc, a read-only disk)
-        os.rmdir(tempfile.mkdtemp(dir=existing, prefix='.write-test-'))
-    except OSError:
+    if not is_writable(existing):
         what = 'is not writable' if existing == path else f"cannot be made: '{existing}' is not writable"
-        raise UserError(f"output folder '{out_dir}' {what} (give another --out-dir)") from None
+        raise UserError(f"output folder '{out_dir}' {what} (give another --out-dir)")
     return path
 
 

@@ -225,6 +225,7 @@ def mnist_cnn(real_data_dir):
     return model.eval()
 
 
+@pytest.mark.realdata
 def test_real_mnist_cnn_reads_every_photo_class(image_prep, photos, mnist_cnn):
     with torch.no_grad():  # No gradients needed to read a digit
         read = {key: int(mnist_cnn(image_prep.prepare_image(path).unsqueeze(0)).argmax())
