@@ -80,7 +80,7 @@ def distributed_loader(x, y, batch_size, seed):
 
 
 def load_tensors(data_dir, train_size):
-    """MNIST as float tensors in [0, 1] in memory: (x_train, y_train, x_valid, y_valid), as in step 1 of cnn_mnist.py."""
+    """MNIST as float tensors in [0, 1]: (x_train, y_train, x_valid, y_valid), as in step 1 of cnn_mnist.py."""
     data_train, data_valid = load_mnist(data_dir, train=True), load_mnist(data_dir, train=False)
     return (data_train.data[:train_size, None] / 255., data_train.targets[:train_size],
             data_valid.data[:, None] / 255., data_valid.targets)

@@ -146,7 +146,7 @@ if __name__ == '__main__':
     print(common.describe_machine())  # CPU: ... (AVX-512, with AMX), 2 threads, torch ...
 
     # 1. The MNIST images as one float tensor each, in [0, 1], as ToTensor would make them one by one
-    prepare_mnist(args.data_dir)  # common/data.py: finds the files (also as .gz), checks them, downloads what is missing
+    prepare_mnist(args.data_dir)  # common/data.py: finds the files (also as .gz), checks them, downloads the rest
     data_train = torchvision.datasets.MNIST(args.data_dir, train=True, download=True)
     data_valid = torchvision.datasets.MNIST(args.data_dir, train=False)
     data = (data_train.data[:args.train_size, None] / 255., data_train.targets[:args.train_size],

@@ -47,7 +47,7 @@ def image_prep():
 
 @pytest.fixture(scope='module')
 def trained(fake_mnist, tmp_path_factory):
-    """cnn_mnist.py trained on the fake data with its own defaults but 2 epochs of batches of 20; returns (out_dir, Result)."""
+    """cnn_mnist.py trained on the fake data: its defaults but 2 epochs of batches of 20; returns (out_dir, Result)."""
     out_dir = tmp_path_factory.mktemp('cnn_out')
     data_before = sorted(os.listdir(REPO_ROOT / 'data'))
     result = run_main(CNN, '--data-dir', fake_mnist, '--out-dir', out_dir, '--epochs', '2', '--batch-size', '20',
@@ -517,7 +517,8 @@ def test_further_trains_the_lessons_mycnn_for_the_load_scripts(cnn, fake_mnist, 
                       '--precision', 'fp32')
     assert result.code == 0, result.err
     assert result.out.startswith('Device: cpu (float32)\n' + common.describe_machine() + '\n')
-    assert result.out.count('TrLoss=') == 2 and type(result.vars['model']) is result.vars['cnn_mnist'].MyCNN  # The lesson's class
+    assert result.out.count('TrLoss=') == 2
+    assert type(result.vars['model']) is result.vars['cnn_mnist'].MyCNN  # The lesson's class itself
     metrics = json.loads((tmp_path / 'metrics.json').read_text())
     assert metrics['accuracy'] > 0.9 and metrics['optimizer'] == 'adam' and metrics['augment'] is True
     assert f"Test accuracy: {metrics['accuracy']:.4f}" in result.out and metrics['train_size'] == 400
