@@ -5,6 +5,7 @@ HEIC file; and what stayed: a 48 MP photo, WebP, a 16-bit gray scan, damaged fil
 With DL_DATA_DIR, a small CNN trained here on the real MNIST reads the digit of every photo.
 """
 import functools
+import gzip
 
 import numpy as np
 import PIL.Image
