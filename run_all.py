@@ -6,6 +6,7 @@
     python run_all.py --gallery       # redraw the README's pictures in docs/ (real settings, about 5 minutes)
     python run_all.py --notebooks DIR # every section script as a .ipynb for Google Colab (README, "Notebooks")
     python run_all.py --check         # this Python, its packages, device, data and output folder (check_env.py)
+    python run_all.py --site DIR      # the tutorial as a website, every script run (docs/build_site.py)
 
 Teachers: run it on a lab machine before class. It exits with code 1 if any script fails.
 Figures go to results/run_all/<script>/ (quick) or each script's own results/<script>/ (--full);
@@ -188,11 +189,16 @@ def main(argv=None):
                         help="the address the notebooks clone on Colab (default: this checkout's `origin` remote)")
     parser.add_argument('--check', action='store_true',
                         help='check this Python, its packages, the device, the data and the output folder')
+    parser.add_argument('--site', metavar='DIR', help='build the tutorial as a website into DIR (docs/build_site.py; '
+                        'with --full, the scripts\' real settings)')
     args = parser.parse_args(argv)
 
     if args.check:
         import check_env
         return check_env.main([])
+    if args.site:
+        return subprocess.call([sys.executable, str(DOCS / 'build_site.py'), args.site, *args.only] +
+                               (['--full'] if args.full else []))
     if args.notebooks:
         url = args.repo_url or origin_url()
         if not url:
