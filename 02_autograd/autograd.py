@@ -8,7 +8,7 @@ symbolically. Each way is a cell; the second reuses the names x and y for SymPy 
 try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
-    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
 
 # %% Imports and options (`python 02_autograd/autograd.py --help`; there is nothing to choose)
 import sympy as sp

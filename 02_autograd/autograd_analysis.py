@@ -11,7 +11,7 @@ prints as `4.8283` (not `4.83`) and its node is `LogBackward0` (not `LogBackward
 try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
-    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
 
 # %% Imports and options (`python 02_autograd/autograd_analysis.py --help`; there is nothing to choose)
 import warnings

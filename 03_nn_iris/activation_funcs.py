@@ -10,7 +10,7 @@ In a notebook, the last function's `x`, `y`, `y_np` and `grad` stay after the la
 try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
-    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
 
 # %% Imports and options (`python 03_nn_iris/activation_funcs.py --help`: only where the figure goes)
 import torch  # noqa: I001 (imports in the order of the slide)

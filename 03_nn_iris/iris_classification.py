@@ -11,7 +11,7 @@ In a notebook, `model`, `loss_list`, `x` and `y` stay after the last cell, to in
 try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
-    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
 
 # %% Imports and options (`python 03_nn_iris/iris_classification.py --help`; a notebook runs with the defaults)
 import torch  # noqa: I001 (imports in the order of the slide)

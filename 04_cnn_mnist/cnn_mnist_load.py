@@ -7,7 +7,7 @@ the photos or scans of digits you give. In a notebook, `model` stays after the l
 try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
-    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)")  # noqa: E501
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
 
 # %% Imports
 import torch, PIL.Image  # noqa: E401 (as on the slide, where `import PIL` alone does not load PIL.Image)
