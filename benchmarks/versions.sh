@@ -7,8 +7,8 @@
 #   oldest            Python 3.9, every package at the floor of its range in requirements.txt (== the floor)
 #   oldtorch-numpy    Python 3.9, torch and torchvision at their floors, everything else as pip picks it:
 #                     the newest NumPy for that Python (a learner who keeps an old torch)
-#   oldtorch-numpy312 the same on Python 3.12, the newest
-#                     Python that the oldest torch has wheels for, so the newest NumPy of all
+#   oldtorch-numpy312 the same on Python 3.12, the newest Python that the oldest torch has wheels for,
+#                     so the newest NumPy of all
 #   newest            python3 as it is here, nothing pinned
 #
 #   benchmarks/versions.sh                          # the cases oldest and oldtorch-numpy
