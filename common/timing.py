@@ -3,13 +3,10 @@
 The slide reads `time.time()` before and after `C = A.inverse() * B`. On a GPU that alone measures the
 wrong thing: a GPU runs asynchronously (the clock would stop before it has finished), and its first
 call loads libraries and kernels (which is not computing time). So `01_tensors/cpu_vs_gpu.py` calls
-
-- `warm_up(dev, n)`: checks that `dev` has the memory for the n-by-n matrices (else one clear
-  `UserError`), then computes once, untimed;
-- `now(dev)` where the slide calls `time.time()`: the time once `dev` has finished the work given to it.
+`warm_up(dev, n)` first: it checks that `dev` has the memory for the n-by-n matrices (else one clear
+`UserError`), then computes once, untimed; and `common.synchronize(dev)` before each of the slide's `time.time()`.
 """
 import os
-import time
 
 import torch
 
@@ -17,12 +14,6 @@ from .device import synchronize
 from .errors import UserError
 
 N_WARM_UP_CPU = 64  # A CPU needs only a small untimed run; a GPU runs the timed size (it picks its kernels by size)
-
-
-def now(device):
-    """Return the seconds of a clock (`time.perf_counter`, the finest) once `device` has finished its work."""
-    synchronize(device)
-    return time.perf_counter()
 
 
 def free_memory(device):

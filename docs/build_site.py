@@ -191,7 +191,7 @@ def stage(plan, source):
             entry = pages.get(f'{section}/{path.name}')
             if entry:
                 (folder / path.name).write_text(staged_source(path, entry['title']), encoding='utf-8')
-            else:  # A module that the scripts import (e.g. gd_common.py), beside them as in the repository
+            else:  # A module that the scripts import (e.g. mnist_image.py), beside them as in the repository
                 shutil.copy2(path, folder / path.name)
     return examples
 

@@ -186,7 +186,7 @@ def test_save_figure_writes_a_png_and_prints_its_path(tmp_path, capsys):
     assert path == tmp_path / 'out' / 'curve.png'
     assert path.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     assert f'Figure saved: {path}' in capsys.readouterr().out
-    assert not plt.get_fignums()  # Closed, nothing left open
+    assert not plt.fignum_exists(fig.number)  # Closed: nothing of it left open
 
 
 # Files
