@@ -2,9 +2,8 @@
 
 Slide "Practice) CPU vs. GPU-acceleration". As on the slide, `dev_name` is 'cuda' when there is one, else
 'cpu'; the slide's "Try 'cpu'" is `--device cpu` (or `dev_name = 'cpu'` in a notebook), and `--device all`
-times every device this machine has and prints each GPU's speed-up over the CPU. Timing a GPU fairly
-needs a few calls around the slide's lines: a memory check and an untimed run before, and waiting for
-the GPU to finish before each reading of the clock. The times are saved with the machine they ran on.
+times every device this machine has and prints each GPU's speed-up over the CPU. Timing a GPU fairly needs
+a memory check and an untimed run first, and waiting for the GPU before each clock reading (common/timing.py).
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:

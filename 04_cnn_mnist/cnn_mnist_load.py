@@ -1,7 +1,7 @@
 """Loading my network and testing my image: the model that cnn_mnist.py saved reads the digit in each image given.
 
-Slide "Practice) Loading My Network and Testing My Image": it reads data/cnn_mnist_test.png (a 3), then
-the photos or scans of digits you give. In a notebook, `model` stays after the last cell, to inspect.
+Slide "Practice) Loading My Network and Testing My Image": it reads data/cnn_mnist_test.png (a 3), then your photos
+or scans of digits. In a notebook, `model` stays after the last cell.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
