@@ -1,7 +1,6 @@
 """Loading my network and testing my image: the model that cnn_mnist.py saved reads the digit in each image given.
 
-Slide "Practice) Loading My Network and Testing My Image": it reads data/cnn_mnist_test.png (a 3), then your photos
-or scans of digits. In a notebook, `model` stays after the last cell.
+Slide "Practice) Loading My Network and Testing My Image": data/cnn_mnist_test.png (a 3), then your photos or scans.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
