@@ -34,7 +34,7 @@ SCRIPTS = [
     ('01_tensors/create_tensor.py', [], []),
     ('01_tensors/reshape_tensor.py', [], []),
     ('01_tensors/line_fitting.py', [], []),
-    ('01_tensors/cpu_vs_gpu.py', ['--device', 'all', '--n', '1000', '--out-dir', '{out}'], ['--device', 'all']),
+    ('01_tensors/cpu_vs_gpu.py', ['--device', 'all', '--n', '1000', '--out-dir', '{out}'], []),
     ('02_autograd/autograd.py', [], []),
     ('02_autograd/autograd_analysis.py', [], []),
     ('02_autograd/grad_descent.py', ['--out-dir', '{out}'], []),

@@ -87,9 +87,11 @@ def test_on_colab_the_first_cell_clones_installs_and_goes_on(run_all, tmp_path):
 
 
 def test_outside_colab_the_first_cell_does_nothing(run_all, tmp_path):
+    installed = subprocess.run([sys.executable, '-c', 'import common; print(common.__file__)'], cwd=tmp_path,
+                               capture_output=True, text=True).stdout.strip()  # Where this Python finds `common`
     result = colab_cell_run(run_all, tmp_path, on_colab=False)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ['[]', str(REPO_ROOT / 'common' / '__init__.py')]
+    assert result.stdout.splitlines() == ['[]', installed] and installed.endswith('common/__init__.py')
     assert list(tmp_path.iterdir()) == []
 
 
