@@ -109,6 +109,17 @@ def out_dir_problem(out_dir):
     return None
 
 
+def own_results_folder():
+    """The folder of the user's own where the scripts write when the repository's results/ cannot be written
+    (`common.paths.default_out_dir`), or None where there is none (or `common` cannot be imported)."""
+    try:
+        from common.paths import default_out_dir
+    except ImportError:
+        return None
+    folder = default_out_dir('check_env').parent
+    return folder if folder != REPO_ROOT / 'results' else None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='check_env.py', description=__doc__.split('\n\n')[0])
     parser.add_argument('--data-dir', default=None,
@@ -126,7 +137,12 @@ def main(argv=None):
         problems.append(f'the data folder {data_dir} does not exist: give an existing one (--data-dir, $DL_DATA_DIR)')
     out_dir = REPO_ROOT / 'results'
     problem = out_dir_problem(out_dir)
-    lines.append(f'Output folder: {out_dir} ({"not writable" if problem else "writable"})')
+    fallback = own_results_folder() if problem else None
+    if fallback:  # A read-only installation: the scripts write into the user's own folder instead
+        problem = None
+        lines.append(f'Output folder: {out_dir} (not writable by this user: the scripts write into {fallback})')
+    else:
+        lines.append(f'Output folder: {out_dir} ({"not writable" if problem else "writable"})')
     print('\n'.join(lines))
     if problem:
         problems.append(problem)

@@ -6,6 +6,7 @@ Colab cannot be reached from here: its first cell runs in a Python that pretends
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import jupytext
 import pytest
@@ -142,6 +143,15 @@ def test_check_with_a_problem_lists_it_with_its_fix_and_exits_1(check_env, fake_
     out = capsys.readouterr().out.splitlines()
     assert out[-2].startswith('problem: numpy 1.0 is outside what requirements.txt allows (numpy>=')
     assert out[-1] == '1 problem(s): fix them, then run this check again'
+
+
+def test_check_of_a_read_only_installation_names_the_users_own_folder(check_env, fake_mnist, monkeypatch, capsys):
+    monkeypatch.setattr(check_env, 'out_dir_problem', lambda out_dir: 'cannot be written')
+    monkeypatch.setattr(check_env, 'own_results_folder', lambda: Path('/home/ann/dl-tutorial-results'))
+    assert check_env.main(['--data-dir', str(fake_mnist)]) == 0
+    assert 'not writable by this user: the scripts write into /home/ann/dl-tutorial-results' in capsys.readouterr().out
+    monkeypatch.setattr(check_env, 'own_results_folder', lambda: None)  # No folder of the user's own either
+    assert check_env.main(['--data-dir', str(fake_mnist)]) == 1
 
 
 def test_check_of_a_folder_that_cannot_be_written(check_env, tmp_path):
