@@ -471,7 +471,7 @@ def test_notebooks(notebooks, fake_names, tmp_path):
     # The further script, tiny: 2 models averaged, then loaded
     nb = notebooks.run('05_rnn_name2lang/rnn_name2lang_further.py',
                        args=f'--out-dir {out_dir} --device cpu --hidden-size 8 --epochs 2', data_dir=fake_names,
-                       edits={'N_MODELS = 3': 'N_MODELS = 2'}, extra_cells=['print(type(model).__name__, len(model))'])
+                       edits={'N_MODELS = 5': 'N_MODELS = 2'}, extra_cells=['print(type(model).__name__, len(model))'])
     text = notebook_text(nb)
     assert re.findall(r'^Model (\d) of 2', text, re.M) == ['1', '2'] and 'Average 2' in text
     assert re.findall(r'^\* Name: (\w+)$', text, re.M) == TEST_NAMES and notebook_images(nb) == 1
