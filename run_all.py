@@ -43,18 +43,18 @@ SCRIPTS = [
     ('03_nn_iris/vanishing_grad.py', ['--out-dir', '{out}'], []),
     ('03_nn_iris/iris_classification.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
     ('03_nn_iris/iris_my_style.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
-    ('04_cnn_mnist/conv_output_size.py', [], []),
+    ('04_cnn_mnist/concepts/conv_output_size.py', [], []),
     ('04_cnn_mnist/mnist_dataset.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], []),
-    ('04_cnn_mnist/draw_digit.py', ['--demo', '--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'],
+    ('04_cnn_mnist/further/draw_digit.py', ['--demo', '--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'],
      ['--demo']),
     ('04_cnn_mnist/lr_schedulers.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_class_styles.py', [], []),
-    ('04_cnn_mnist/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000', '--out-dir', '{out}'], []),
-    ('04_cnn_mnist/cnn_mnist_further.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/further/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/further/cnn_mnist_further.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang.py', ['--epochs', '2', '--out-dir', '{out}'], []),
-    ('05_rnn_name2lang/rnn_name2lang_further.py', ['--epochs', '1', '--models', '2', '--out-dir', '{out}'], []),
+    ('05_rnn_name2lang/further/rnn_name2lang_further.py', ['--epochs', '1', '--models', '2', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang_load.py', ['--model', '{out:rnn_name2lang}/rnn_name2lang.pt', 'Choi', 'Tanaka'],
      ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']),
 ]
@@ -66,7 +66,7 @@ GALLERY = [
     ('03_nn_iris/iris_my_style.py', 'iris_my_style_boundaries.png', 'iris_boundaries.png'),
     ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist_loss.png', 'mnist_loss.png'),
     ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist_confusion.png', 'mnist_confusion.png'),
-    ('04_cnn_mnist/draw_digit.py', 'draw_digit_demo.png', 'draw_digit.png'),
+    ('04_cnn_mnist/further/draw_digit.py', 'draw_digit_demo.png', 'draw_digit.png'),
     ('05_rnn_name2lang/rnn_name2lang.py', 'rnn_name2lang_confusion.png', 'name2lang_confusion.png'),
 ]
 FULL_WIDTH, THUMB_WIDTH = 800, 240  # Pixels of a picture in docs/ and of its thumbnail in docs/thumbs/
@@ -132,7 +132,7 @@ if 'google.colab' in sys.modules:
 
 def section_scripts():
     """Every script of the sections (each starts with the setup cell); the other files are modules beside them."""
-    return sorted(path for path in REPO_ROOT.glob('0[1-5]_*/*.py') if '# %% Setup:' in path.read_text(encoding='utf-8'))
+    return sorted(path for path in REPO_ROOT.glob('0[1-5]_*/**/*.py') if '# %% Setup:' in path.read_text(encoding='utf-8'))
 
 
 def origin_url(repo=REPO_ROOT):

@@ -26,7 +26,7 @@ from sklearn import metrics
 from common import REPO_ROOT, evaluate, non_negative_float, positive_int, save_figure, train
 from common.data import prepare_mnist
 
-common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
+common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # This section's modules, from any folder (VS Code, Colab)
 from mnist_image import prepare_image  # Preparing a photo of a digit the way MNIST digits were made
 
 # %% Define hyperparameters (ours reach 99% in 3 epochs; the slide's values are in SLIDE_SETTING)

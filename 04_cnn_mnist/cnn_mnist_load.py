@@ -12,7 +12,7 @@ except ModuleNotFoundError as error:  # Not installed for this Python (e.g. anot
 import torch, PIL.Image  # noqa: E401 (as on the slide, where `import PIL` alone does not load PIL.Image)
 import matplotlib.pyplot as plt
 
-common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
+common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # This section's modules, from any folder (VS Code, Colab)
 from cnn_mnist import MyCNN, predict, SAVE_MODEL
 from mnist_image import prepare_image  # Preparing a photo of a digit the MNIST way, to show what the model sees
 

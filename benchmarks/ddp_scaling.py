@@ -1,4 +1,4 @@
-"""Benchmark: training images per second of 04_cnn_mnist/cnn_mnist_ddp.py with 1 and with 2 processes.
+"""Benchmark: training images per second of 04_cnn_mnist/further/cnn_mnist_ddp.py with 1 and with 2 processes.
 
 Both runs train the same MyCNN for the same epochs with the same total batch size (each of 2 processes
 takes half of every batch), launched by torchrun on this machine, and the test accuracy of each is
@@ -20,7 +20,7 @@ from pathlib import Path
 import common
 from common import make_parser, positive_int
 
-SCRIPT = common.REPO_ROOT / '04_cnn_mnist' / 'cnn_mnist_ddp.py'
+SCRIPT = common.REPO_ROOT / '04_cnn_mnist' / 'further' / 'cnn_mnist_ddp.py'
 BATCH_SIZE = 128  # The total over all processes, as in cnn_mnist.py
 
 

@@ -93,12 +93,15 @@ def check_out_dir(out_dir):
     return path
 
 
-def add_to_path(section):
-    """Let a script import the modules beside it (e.g. `from cnn_mnist import MyCNN`) from any folder.
+def add_to_path(*folders):
+    """Let a script import the modules of its section (e.g. `from cnn_mnist import MyCNN`) from any folder.
 
-    `python 04_cnn_mnist/cnn_mnist_load.py` and a Jupyter notebook find them by themselves; an
-    interactive window that starts in the repository root (VS Code, PyCharm) or Colab does not.
+    `folders` are relative to the repository, e.g. `add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')`.
+    `python 04_cnn_mnist/cnn_mnist_load.py` and a Jupyter notebook find the modules beside the script by
+    themselves; an interactive window that starts in the repository root (VS Code, PyCharm) or Colab does not,
+    and a script in `concepts/` or `further/` imports the lesson scripts one folder up.
     """
-    folder = str(REPO_ROOT / section)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
+    for section in folders:
+        folder = str(REPO_ROOT / section)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)

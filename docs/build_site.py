@@ -35,7 +35,7 @@ sys.path.insert(0, str(REPO_ROOT))
 import run_all  # noqa: E402  (the tour's list of scripts and their quick options)
 
 # Scripts that the build shows but does not run: (why, how to run it). The DDP scripts are found by name.
-NEEDS_A_WINDOW = {'04_cnn_mnist/draw_digit.py': 'it opens a window to draw a digit with the mouse'}
+NEEDS_A_WINDOW = {'04_cnn_mnist/further/draw_digit.py': 'it opens a window to draw a digit with the mouse'}
 DDP_LINE = 'torchrun --standalone --nproc_per_node 2 {script}'
 CELL_HEADER = re.compile(r'^# ?%%(.*)$')
 

@@ -26,10 +26,10 @@ CNN = f'{SECTION}/cnn_mnist.py'
 CNN_LOAD = f'{SECTION}/cnn_mnist_load.py'
 LR_SCHEDULERS = f'{SECTION}/lr_schedulers.py'
 CLASS_STYLES = f'{SECTION}/cnn_class_styles.py'
-CONV_SIZE = f'{SECTION}/conv_output_size.py'
-DDP = f'{SECTION}/cnn_mnist_ddp.py'
-TEST_DIGIT = f'{SECTION}/make_test_digit.py'
-FURTHER = f'{SECTION}/cnn_mnist_further.py'
+CONV_SIZE = f'{SECTION}/concepts/conv_output_size.py'
+DDP = f'{SECTION}/further/cnn_mnist_ddp.py'
+TEST_DIGIT = f'{SECTION}/helpers/make_test_digit.py'
+FURTHER = f'{SECTION}/further/cnn_mnist_further.py'
 SCRIPTS = [MNIST_DATASET, CNN, CNN_LOAD, LR_SCHEDULERS, CLASS_STYLES, CONV_SIZE, DDP, TEST_DIGIT, FURTHER]
 TEST_IMAGE = REPO_ROOT / 'data' / 'cnn_mnist_test.png'
 FIRST_LABEL = int(fake_digits(FAKE_MNIST_SIZES['train'], 1)[1][0])  # The label of the fake data_train.data[0]
@@ -42,7 +42,7 @@ def cnn():
 
 @pytest.fixture(scope='module')
 def image_prep():
-    return load_script(f'{SECTION}/mnist_image.py')
+    return load_script(f'{SECTION}/helpers/mnist_image.py')
 
 
 @pytest.fixture(scope='module')
@@ -489,22 +489,22 @@ def test_cnn_class_styles_notebook(notebooks):
 
 
 def test_conv_output_size_notebook(notebooks):
-    nb = notebooks.run(f'{SECTION}/conv_output_size.py', extra_cells=['print(len(mismatches))'])
+    nb = notebooks.run(f'{SECTION}/concepts/conv_output_size.py', extra_cells=['print(len(mismatches))'])
     text = notebook_text(nb)
     assert text.splitlines()[:4] == ['5', '7', '2', '3'] and ' matches nn.Conv1d and nn.Conv2d in ' in text
     assert text.splitlines()[-1] == '0' and notebook_images(nb) == 0
 
 
 def test_cnn_mnist_ddp_notebook_says_how_to_launch_it(notebooks):
-    nb = notebooks.run(f'{SECTION}/cnn_mnist_ddp.py')
+    nb = notebooks.run(f'{SECTION}/further/cnn_mnist_ddp.py')
     assert notebook_text(nb).splitlines() == [
         'DDP needs several processes, which a notebook cannot start: run '
-        '`torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py` in a terminal']
+        '`torchrun --nproc_per_node 2 04_cnn_mnist/further/cnn_mnist_ddp.py` in a terminal']
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
 def test_make_test_digit_notebook(notebooks, tmp_path):
-    nb = notebooks.run(f'{SECTION}/make_test_digit.py', args=f'--output {tmp_path / "three.png"}',
+    nb = notebooks.run(f'{SECTION}/helpers/make_test_digit.py', args=f'--output {tmp_path / "three.png"}',
                        extra_cells=['print(image.size)'])
     assert notebook_text(nb).splitlines()[-1] == '(180, 240)'
     with PIL.Image.open(tmp_path / 'three.png') as drawn, PIL.Image.open(TEST_IMAGE) as tracked:
@@ -555,7 +555,7 @@ def test_further_ablation_table_and_chart(fake_mnist, tmp_path):
 
 
 def test_cnn_mnist_further_notebook(notebooks, fake_mnist, tmp_path):
-    nb = notebooks.run(f'{SECTION}/cnn_mnist_further.py', args=f'--out-dir {tmp_path} --device cpu --train-size 100',
+    nb = notebooks.run(f'{SECTION}/further/cnn_mnist_further.py', args=f'--out-dir {tmp_path} --device cpu --train-size 100',
                        data_dir=fake_mnist, edits={'EPOCH_MAX = 4': 'EPOCH_MAX = 1'},
                        extra_cells=['print(type(model).__name__, len(data[0]))'])
     text = notebook_text(nb)

@@ -22,7 +22,7 @@ from conftest import REPO_ROOT, load_script, notebook_images, notebook_text, run
 import common
 
 SCRIPT = '05_rnn_name2lang/rnn_name2lang.py'
-FURTHER = '05_rnn_name2lang/rnn_name2lang_further.py'
+FURTHER = '05_rnn_name2lang/further/rnn_name2lang_further.py'
 LOAD = '05_rnn_name2lang/rnn_name2lang_load.py'
 BENCH = 'benchmarks/rnn_batching.py'
 name2lang = load_script(SCRIPT)
@@ -469,7 +469,7 @@ def test_notebooks(notebooks, fake_names, tmp_path):
     assert "MyRNN ['English', 'Japanese', 'Korean']" in text and notebook_images(nb) == 0
 
     # The further script, tiny: 2 models averaged, then loaded
-    nb = notebooks.run('05_rnn_name2lang/rnn_name2lang_further.py',
+    nb = notebooks.run('05_rnn_name2lang/further/rnn_name2lang_further.py',
                        args=f'--out-dir {out_dir} --device cpu --hidden-size 8 --epochs 2', data_dir=fake_names,
                        edits={'N_MODELS = 5': 'N_MODELS = 2'}, extra_cells=['print(type(model).__name__, len(model))'])
     text = notebook_text(nb)

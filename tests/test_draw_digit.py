@@ -1,4 +1,4 @@
-"""The drawing pad (04_cnn_mnist/draw_digit.py), driven headless with synthetic mouse and key events.
+"""The drawing pad (04_cnn_mnist/further/draw_digit.py), driven headless with synthetic mouse and key events.
 
 The model is a `MyCNN` trained here in seconds on drawings made with the pad's own pen: rings (0),
 upright strokes (1) and sevens (7), each prepared the MNIST way, so it reads what a hand draws.
@@ -16,7 +16,7 @@ from matplotlib.backend_bases import KeyEvent
 
 import common
 
-SCRIPT = '04_cnn_mnist/draw_digit.py'
+SCRIPT = '04_cnn_mnist/further/draw_digit.py'
 
 
 def ring(cx=140, cy=140, rx=55, ry=90):
@@ -155,6 +155,6 @@ def test_without_a_model_it_says_to_train_first(tmp_path):
 
 
 def test_as_a_notebook_it_says_where_to_run_it(notebooks):
-    notebook = notebooks.run('04_cnn_mnist/draw_digit.py')
-    assert notebook_text(notebook) == ('The drawing pad needs a window: run `python 04_cnn_mnist/draw_digit.py` '
+    notebook = notebooks.run('04_cnn_mnist/further/draw_digit.py')
+    assert notebook_text(notebook) == ('The drawing pad needs a window: run `python 04_cnn_mnist/further/draw_digit.py` '
                                        'on a desktop.\n')

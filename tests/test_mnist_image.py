@@ -30,7 +30,7 @@ STROKES = {  # Each digit as pen strokes, in parts of its box (x: 0 left, 1 righ
 
 @pytest.fixture(scope='module')
 def image_prep():
-    return load_script('04_cnn_mnist/mnist_image.py')
+    return load_script('04_cnn_mnist/helpers/mnist_image.py')
 
 
 def draw_on_paper(digit, size=PHOTO_SIZE, seed=0):

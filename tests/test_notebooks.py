@@ -16,7 +16,7 @@ SETUP_MARK = '# %% Setup:'
 
 def section_scripts():
     """The scripts of the sections (they start with the setup cell); the other files are modules beside them."""
-    return sorted(path for section in SECTIONS for path in section.glob('*.py') if SETUP_MARK in path.read_text())
+    return sorted(path for section in SECTIONS for path in section.rglob('*.py') if SETUP_MARK in path.read_text())
 
 
 def setup_cell(path):
@@ -53,8 +53,10 @@ def test_without_the_install_a_script_ends_in_one_line(tmp_path):
 def test_every_script_has_a_notebook_test(path):
     """Each section's test file runs each of its scripts as a notebook: `notebooks.run('<section>/<script>', ...)`."""
     tests = ''.join(test.read_text() for test in (REPO_ROOT / 'tests').glob('test_*.py'))
-    assert f"notebooks.run('{path.parent.name}/{path.name}'" in tests or \
-        f"notebooks.run(f'{{SECTION}}/{path.name}'" in tests, f'no notebook test runs {path.name}'
+    section = next(section for section in SECTIONS if section in path.parents)
+    name = path.relative_to(section).as_posix()  # e.g. further/draw_digit.py
+    assert f"notebooks.run('{section.name}/{name}'" in tests or \
+        f"notebooks.run(f'{{SECTION}}/{name}'" in tests, f'no notebook test runs {name}'
 
 
 def test_cells_run_from_the_repository_root_as_in_vs_code(notebooks, tmp_path):

@@ -18,14 +18,19 @@ SCRIPTS_WITH = {option: sorted(script for script, text in HELP.items() if f'[{op
 
 
 def test_the_scripts_with_path_options_are_the_expected_ones():
-    assert SCRIPTS_WITH['--data-dir'] == ['04_cnn_mnist/cnn_mnist.py', '04_cnn_mnist/cnn_mnist_ddp.py',
-                                          '04_cnn_mnist/cnn_mnist_further.py', '04_cnn_mnist/mnist_dataset.py',
-                                          '05_rnn_name2lang/rnn_name2lang.py',
-                                          '05_rnn_name2lang/rnn_name2lang_further.py']
-    assert SCRIPTS_WITH['--model'] == ['04_cnn_mnist/cnn_mnist_load.py', '04_cnn_mnist/draw_digit.py',
-                                       '05_rnn_name2lang/rnn_name2lang_load.py']
-    assert SCRIPTS_WITH['--output'] == ['04_cnn_mnist/make_test_digit.py']
-    assert len(SCRIPTS_WITH['--out-dir']) == 16  # Every script that writes a figure, a model or numbers
+    """Scripts that read data take --data-dir, scripts that load a model take --model, every script that writes a
+    file takes --out-dir (or --output), and no other option takes a path."""
+    sources = {script: (REPO_ROOT / script).read_text(encoding='utf-8') for script in HELP}
+    reads_data = {script for script, text in sources.items() if re.search(r'prepare_mnist\(|load_mnist\(|find_name_files\(', text)}
+    writes = {script for script, text in sources.items()
+              if re.search(r'save_figure\(|save_checkpoint\(|save_json\(|open_atomically\(', text)}
+    assert {'04_cnn_mnist/cnn_mnist.py', '04_cnn_mnist/mnist_dataset.py', '05_rnn_name2lang/rnn_name2lang.py'} <= \
+        reads_data
+    assert set(SCRIPTS_WITH['--data-dir']) == reads_data
+    assert {'04_cnn_mnist/cnn_mnist_load.py', '04_cnn_mnist/further/draw_digit.py',
+            '05_rnn_name2lang/rnn_name2lang_load.py'} <= set(SCRIPTS_WITH['--model'])
+    assert SCRIPTS_WITH['--output'] == ['04_cnn_mnist/helpers/make_test_digit.py']
+    assert writes - set(SCRIPTS_WITH['--output']) == set(SCRIPTS_WITH['--out-dir'])
     every_path_option = {'--out-dir', '--data-dir', '--model', '--output'}
     for script, text in HELP.items():  # No other option takes a path
         options = set(re.findall(r'\[(--[a-z-]+) [A-Z_]+\]', text))
@@ -43,7 +48,7 @@ def a_file(tmp_path_factory):
 def test_an_output_folder_that_is_a_file(script, a_file):
     result = run_main(script, '--out-dir', a_file)
     assert (result.code, result.out) == (2, '')
-    assert result.err == (f"{script.split('/')[1]}: error: output folder '{a_file}' is a file, not a folder "
+    assert result.err == (f"{script.split('/')[-1]}: error: output folder '{a_file}' is a file, not a folder "
                           '(give another --out-dir) (see --help)\n')
 
 
@@ -51,13 +56,13 @@ def test_an_output_folder_that_is_a_file(script, a_file):
 def test_an_output_folder_inside_a_file(script, a_file):
     result = run_main(script, '--out-dir', a_file / 'figures')
     assert (result.code, result.out) == (2, '')
-    assert result.err == (f"{script.split('/')[1]}: error: output folder '{a_file / 'figures'}' cannot be made: "
+    assert result.err == (f"{script.split('/')[-1]}: error: output folder '{a_file / 'figures'}' cannot be made: "
                           f"'{a_file}' is a file, not a folder (give another --out-dir) (see --help)\n")
 
 
 @pytest.mark.parametrize('script', SCRIPTS_WITH['--data-dir'])
 def test_a_data_folder_that_is_a_file_or_missing(script, a_file, tmp_path):
-    name = script.split('/')[1]
+    name = script.split('/')[-1]
     result = run_main(script, '--data-dir', a_file, '--out-dir', tmp_path)
     assert (result.code, result.out) == (2, '')
     assert result.err == f"{name}: error: data folder '{a_file}' (from --data-dir) is a file, not a folder (see --help)\n"
@@ -80,21 +85,21 @@ def test_a_model_path_that_is_a_folder_or_missing(script, tmp_path):
 
 
 def test_an_image_path_that_is_a_folder(tmp_path):
-    image = load_script('04_cnn_mnist/mnist_image.py')
+    image = load_script('04_cnn_mnist/helpers/mnist_image.py')
     with pytest.raises(image.UserError) as error:
         image.prepare_image(tmp_path)
     assert str(error.value) == f"'{tmp_path}' is a folder, not an image file"
 
 
 def test_make_test_digit_output_that_is_a_folder(tmp_path):
-    result = run_main('04_cnn_mnist/make_test_digit.py', '--output', tmp_path)
+    result = run_main('04_cnn_mnist/helpers/make_test_digit.py', '--output', tmp_path)
     assert result.code == 1
     assert result.err == (f"error: --output '{tmp_path}' is a folder: give a file name, e.g. "
                           f"{tmp_path / 'cnn_mnist_test.png'}\n")
 
 
 def test_make_test_digit_output_inside_a_file(a_file):
-    result = run_main('04_cnn_mnist/make_test_digit.py', '--output', a_file / 'digit.png')
+    result = run_main('04_cnn_mnist/helpers/make_test_digit.py', '--output', a_file / 'digit.png')
     assert (result.code, result.out) == (1, '')
     assert result.err == f"error: cannot write '{a_file / 'digit.png'}': '{a_file}' is a file, not a folder\n"
 

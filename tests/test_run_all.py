@@ -11,7 +11,7 @@ def test_every_script_of_the_sections_is_in_the_tour():
     run_all = load_script('run_all.py')
     in_tour = {script for script, _, _ in run_all.SCRIPTS}
     scripts = {str(path.relative_to(REPO_ROOT)) for path in section_scripts()}
-    assert in_tour == scripts - {'04_cnn_mnist/make_test_digit.py'}  # That one draws a tracked file, once
+    assert in_tour == scripts - {'04_cnn_mnist/helpers/make_test_digit.py'}  # That one draws a tracked file, once
 
 
 def test_tour_prints_a_table_and_fails_when_a_script_fails(tmp_path, monkeypatch, capsys):
@@ -50,9 +50,9 @@ def test_commands_point_to_the_output_folders():
                                     ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], False)
     assert command[-4:] == ['--model', str(run_all.QUICK_OUT / 'cnn_mnist' / 'cnn_mnist.pt'),
                             '--out-dir', str(run_all.QUICK_OUT / 'cnn_mnist_load')]
-    command = run_all.build_command('04_cnn_mnist/draw_digit.py', ['--demo'], True)
-    assert command[-2:] == [str(REPO_ROOT / '04_cnn_mnist' / 'draw_digit.py'), '--demo']
-    ddp = run_all.build_command('04_cnn_mnist/cnn_mnist_ddp.py', [], True)
+    command = run_all.build_command('04_cnn_mnist/further/draw_digit.py', ['--demo'], True)
+    assert command[-2:] == [str(REPO_ROOT / '04_cnn_mnist' / 'further' / 'draw_digit.py'), '--demo']
+    ddp = run_all.build_command('04_cnn_mnist/further/cnn_mnist_ddp.py', [], True)
     assert ddp[1:3] == ['-m', 'torch.distributed.run'] and ddp[-1].endswith('cnn_mnist_ddp.py')
 
 

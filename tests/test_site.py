@@ -53,9 +53,9 @@ def test_quick_options_are_run_all_ones_and_outputs_stay_out_of_the_repository(t
         assert str(REPO_ROOT) not in ' '.join(entry['argv'])
         assert Path(entry['out_dir']).parent == tmp_path / 'out'
     not_run = {entry['script']: entry['run_line'] for entry in plan['scripts'] if entry['not_run']}
-    assert not_run == {'04_cnn_mnist/draw_digit.py': 'python 04_cnn_mnist/draw_digit.py',
-                       '04_cnn_mnist/cnn_mnist_ddp.py':
-                           'torchrun --standalone --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py'}
+    assert not_run == {'04_cnn_mnist/further/draw_digit.py': 'python 04_cnn_mnist/further/draw_digit.py',
+                       '04_cnn_mnist/further/cnn_mnist_ddp.py':
+                           'torchrun --standalone --nproc_per_node 2 04_cnn_mnist/further/cnn_mnist_ddp.py'}
 
 
 def test_full_build_runs_the_defaults_but_keeps_the_build_folders(tmp_path):

@@ -27,7 +27,7 @@ from common import evaluate, positive_int, save_figure, tensor_loader, train
 from common.data import prepare_mnist
 from common.machine import has_amx
 
-common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
+common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder (VS Code, Colab)
 import cnn_mnist  # noqa: E402  (the lesson: its MyCNN, constants and predict)
 from cnn_mnist import MyCNN, predict  # noqa: E402
 

@@ -27,7 +27,7 @@ from matplotlib.backend_bases import MouseEvent
 from common import UserError
 from common.figures import has_display
 
-common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
+common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # The lesson and its helpers, from any folder (VS Code, Colab)
 from cnn_mnist import SAVE_MODEL, MyCNN
 from make_test_digit import arc
 from mnist_image import prepare_image  # Preparing a drawing the MNIST way (mnist_image.py)
@@ -180,7 +180,7 @@ if __name__ == '__main__':
     parser.add_argument('--demo', action='store_true', help='draw a 3 by itself, save the window as a PNG and stop')
     args = parser.parse_args()
     if common.in_notebook() and not args.demo:
-        print('The drawing pad needs a window: run `python 04_cnn_mnist/draw_digit.py` on a desktop.')
+        print('The drawing pad needs a window: run `python 04_cnn_mnist/further/draw_digit.py` on a desktop.')
     elif not has_display() and not args.demo:
         raise UserError('no display to open a window: run draw_digit.py on a desktop (or with --demo to save '
                         'a drawing of a 3 as a PNG)')

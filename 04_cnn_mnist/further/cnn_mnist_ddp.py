@@ -3,12 +3,12 @@ r"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP), 
 The slides list data parallelism among PyTorch's strengths; this is the training of the lesson
 `cnn_mnist.py` (its MyCNN, SGD and StepLR with its constants), spread over N processes:
 
-    torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py --epochs 2           # 2 processes, this machine
+    torchrun --nproc_per_node 2 04_cnn_mnist/further/cnn_mnist_ddp.py --epochs 2           # 2 processes, this machine
 
 Two machines (or more, with --nnodes): the same command on each, meeting at machine A's address:
 
     torchrun --nnodes 2 --nproc-per-node 2 --rdzv-backend c10d --rdzv-endpoint <A's address>:29500 \
-             --rdzv-id mnist 04_cnn_mnist/cnn_mnist_ddp.py --epochs 2
+             --rdzv-id mnist 04_cnn_mnist/further/cnn_mnist_ddp.py --epochs 2
 
 (c10d numbers the machines itself; with `--rdzv-backend static` give each its `--node-rank 0` / `1`.)
 Both machines need the repository and the data; rank 0 saves the model where it runs.
@@ -38,13 +38,13 @@ from torch.utils.data import BatchSampler, DataLoader, DistributedSampler, Tenso
 from common import (UserError, evaluate, load_mnist, non_negative_float, positive_int, save_checkpoint, set_seed,
                     tensor_loader, train)
 
-common.add_to_path('04_cnn_mnist')  # Modules beside this script, from any folder (VS Code, Colab)
+common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder (VS Code, Colab)
 from cnn_mnist import (DATA_LOADER_PARAM, EPOCH_MAX, OPTIMIZER_PARAM, RANDOM_SEED, SAVE_MODEL, SCHEDULER_PARAM,
                        MyCNN)
 
 EVAL_BATCH_SIZE = 1000  # Testing needs no gradients: larger batches are fine
 
-LAUNCH = 'torchrun --nproc_per_node 2 04_cnn_mnist/cnn_mnist_ddp.py'  # From the repository's root
+LAUNCH = 'torchrun --nproc_per_node 2 04_cnn_mnist/further/cnn_mnist_ddp.py'  # From the repository's root
 
 
 # %% Functions
