@@ -1,0 +1,225 @@
+"""The LSTM's and the GRU's gate equations as code, with the weights of nn.LSTMCell and nn.GRUCell, over a sequence.
+
+Slides "Long Short-Term Memory (LSTM)" and "Gated Recurrent Unit (GRU)": their tables of gates, written as code in
+the slides' notation (W_f, U_f, b_f, ...) and run step by step beside PyTorch's cells on the same numbers (float64).
+The tables have mistakes a learner would copy; each is fixed here and marked with a comment naming the slide's form:
+- the LSTM's cell row uses the output gate's W_o, U_o, b_o: it is W_c, U_c, b_c (PyTorch's `g` gate);
+- both tables leave out the new states: c_t = f_t * c_{t-1} + i_t * c~_t, h_t = o_t * tanh(c_t) (LSTM),
+  h_t = (1 - z_t) * h~_t + z_t * h_{t-1} (GRU, as PyTorch computes it);
+- PyTorch's GRU puts r_t after the matrix, r_t * (U_h h_{t-1} + b_hn), where the slide has U_h (r_t * h_{t-1}),
+  and its z_t is the share of h_{t-1} kept, where the slide's z_t is how much of h~_t is written.
+In a notebook, `lstm_states` and `gru_states` (the states by hand at each step) stay after the last cell.
+"""
+# %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
+try:
+    import common
+except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
+    raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
+
+# %% Imports
+import matplotlib.pyplot as plt
+import torch
+import torch.nn as nn
+
+from common import make_parser, save_figure, set_seed
+
+# %% Define the sizes of the example (small, to read the numbers)
+INPUT_SIZE = 3
+HIDDEN_SIZE = 4
+SEQ_LENGTH = 8
+RANDOM_SEED = 777
+
+
+# %% The slides' sigma and tanh, and the slides' weights taken from PyTorch's cells
+def sigma(a):
+    """The logistic sigmoid of the slides, 1 / (1 + e^-a) (torch.sigmoid computes the same)."""
+    return 1 / (1 + torch.exp(-a))
+
+
+tanh = torch.tanh  # The hyperbolic tangent, (e^a - e^-a) / (e^a + e^-a)
+
+
+def lstm_weights(cell):
+    """The slide's W_*, U_*, b_* of an nn.LSTMCell: PyTorch stacks its four gates in the order i, f, g (= c~), o,
+    W_* in `weight_ih`, U_* in `weight_hh`, and keeps two biases (`bias_ih + bias_hh` is the slide's b_*)."""
+    W_i, W_f, W_c, W_o = cell.weight_ih.detach().chunk(4)
+    U_i, U_f, U_c, U_o = cell.weight_hh.detach().chunk(4)
+    b_i, b_f, b_c, b_o = (cell.bias_ih + cell.bias_hh).detach().chunk(4)
+    return dict(W_i=W_i, W_f=W_f, W_c=W_c, W_o=W_o, U_i=U_i, U_f=U_f, U_c=U_c, U_o=U_o,
+                b_i=b_i, b_f=b_f, b_c=b_c, b_o=b_o)
+
+
+def gru_weights(cell):
+    """The slide's W_*, U_*, b_* of an nn.GRUCell: PyTorch stacks its three gates in the order r, z, n (= h~).
+    The biases of h~ stay two, b_in and b_hn, since PyTorch puts b_hn inside r_t * (...)."""
+    W_r, W_z, W_h = cell.weight_ih.detach().chunk(3)
+    U_r, U_z, U_h = cell.weight_hh.detach().chunk(3)
+    b_ir, b_iz, b_in = cell.bias_ih.detach().chunk(3)
+    b_hr, b_hz, b_hn = cell.bias_hh.detach().chunk(3)
+    return dict(W_r=W_r, W_z=W_z, W_h=W_h, U_r=U_r, U_z=U_z, U_h=U_h,
+                b_r=b_ir + b_hr, b_z=b_iz + b_hz, b_in=b_in, b_hn=b_hn)
+
+
+# %% The slides' tables as code: one step
+def lstm_step(x_t, h_prev, c_prev, w, slide_cell_row=False):
+    """One step of the LSTM table; returns h_t, c_t and the gates. `slide_cell_row=True`: the slide's c~_t row."""
+    f_t = sigma(w['W_f'] @ x_t + w['U_f'] @ h_prev + w['b_f'])  # Forget gate: how much of c_{t-1} to keep
+    i_t = sigma(w['W_i'] @ x_t + w['U_i'] @ h_prev + w['b_i'])  # Input gate: how much of c~_t to write
+    if slide_cell_row:  # The slide: c~_t = tanh(W_o x_t + U_o h_{t-1} + b_o), the output gate's weights (wrong)
+        c_tilde = tanh(w['W_o'] @ x_t + w['U_o'] @ h_prev + w['b_o'])
+    else:
+        c_tilde = tanh(w['W_c'] @ x_t + w['U_c'] @ h_prev + w['b_c'])  # Cell: the intermediate cell state
+    o_t = sigma(w['W_o'] @ x_t + w['U_o'] @ h_prev + w['b_o'])  # Output gate: how much of c_t to reveal
+    c_t = f_t * c_prev + i_t * c_tilde  # Not on the slide: the new cell state (* is elementwise, the slide's ⊗)
+    h_t = o_t * tanh(c_t)               # Not on the slide: the new hidden state
+    return h_t, c_t, {'f': f_t, 'i': i_t, 'c~': c_tilde, 'o': o_t, 'c': c_t, 'h': h_t}
+
+
+def gru_step(x_t, h_prev, w, slide_candidate=False, slide_update=False):
+    """One step of the GRU table; returns h_t and the gates. PyTorch's form by default; the slide's h~_t with
+    `slide_candidate=True`, the slide's meaning of z_t (how much of h~_t to write) with `slide_update=True`."""
+    r_t = sigma(w['W_r'] @ x_t + w['U_r'] @ h_prev + w['b_r'])  # Reset gate: how much of h_{t-1} to use in h~_t
+    z_t = sigma(w['W_z'] @ x_t + w['U_z'] @ h_prev + w['b_z'])  # Update gate
+    if slide_candidate:  # The slide: h~_t = tanh(W_h x_t + U_h (r_t * h_{t-1}) + b_h), r_t before the matrix
+        h_tilde = tanh(w['W_h'] @ x_t + w['U_h'] @ (r_t * h_prev) + w['b_in'] + w['b_hn'])
+    else:                # PyTorch: r_t after the matrix, on U_h h_{t-1} + b_hn
+        h_tilde = tanh(w['W_h'] @ x_t + w['b_in'] + r_t * (w['U_h'] @ h_prev + w['b_hn']))
+    if slide_update:     # The slide's z_t, "how much write h~_t" (as Wikipedia): h_t = (1 - z_t) h_{t-1} + z_t h~_t
+        h_t = (1 - z_t) * h_prev + z_t * h_tilde
+    else:                # Not on the slide; PyTorch: z_t is the share of h_{t-1} kept
+        h_t = (1 - z_t) * h_tilde + z_t * h_prev
+    return h_t, {'r': r_t, 'z': z_t, 'h~': h_tilde, 'h': h_t}
+
+
+# %% Over a sequence: by hand, and with PyTorch's cell
+def lstm_by_hand(xs, h_0, c_0, w, slide_cell_row=False):
+    """The LSTM table step by step over `xs` (L x D); returns the list of each step's gates and states."""
+    h_t, c_t, states = h_0, c_0, []
+    for x_t in xs:
+        h_t, c_t, gates = lstm_step(x_t, h_t, c_t, w, slide_cell_row)
+        states.append(gates)
+    return states
+
+
+def gru_by_hand(xs, h_0, w, slide_candidate=False, slide_update=False):
+    """The GRU table step by step over `xs` (L x D); returns the list of each step's gates and state."""
+    h_t, states = h_0, []
+    for x_t in xs:
+        h_t, gates = gru_step(x_t, h_t, w, slide_candidate, slide_update)
+        states.append(gates)
+    return states
+
+
+def run_cell(cell, xs, state):
+    """nn.LSTMCell or nn.GRUCell over `xs`, one step at a time; returns the hidden states (L x H) and, for the
+    LSTM, the cell states (L x H)."""
+    hs, cs = [], []
+    with torch.no_grad():  # Only the values
+        for x_t in xs:
+            state = cell(x_t, state)
+            h_t, c_t = state if isinstance(state, tuple) else (state, None)
+            hs.append(h_t)
+            cs.append(c_t)
+    return torch.stack(hs), (torch.stack(cs) if cs[0] is not None else None)
+
+
+def run_layer(layer_type, cell, xs, state):
+    """The whole sequence at once by nn.LSTM or nn.GRU with the cell's weights; returns its outputs (L x H)."""
+    layer = layer_type(cell.input_size, cell.hidden_size).double()
+    layer.load_state_dict({f'{name}_l0': value for name, value in cell.state_dict().items()})
+    with torch.no_grad():
+        output, _ = layer(xs, tuple(s.unsqueeze(0) for s in state) if isinstance(state, tuple) else state.unsqueeze(0))
+    return output
+
+
+def stack(states, key):
+    """One gate or state of every step as an L x H tensor."""
+    return torch.stack([gates[key] for gates in states])
+
+
+def compare(label, by_hand, module_name, by_module, hand_name='by hand'):
+    """Print a by-hand result beside PyTorch's where they differ most, with the largest difference; return it."""
+    differences = (by_hand - by_module).abs().flatten()
+    i = differences.argmax().item()  # Where they differ most
+    print(f'{label}: {hand_name} {by_hand.flatten()[i]:.6f}  {module_name} {by_module.flatten()[i]:.6f}  '
+          f'largest difference {differences[i]:.0e}')
+    return differences[i].item()
+
+
+def plot_gates(lstm_states, gru_states):
+    """Each gate and state at each step as a heat map (rows: hidden units, columns: steps)."""
+    panels = [[('LSTM', lstm_states, key) for key in ('f', 'i', 'o', 'c~', 'c', 'h')],
+              [('GRU', gru_states, key) for key in ('r', 'z', 'h~', 'h')]]
+    limit = max(1, stack(lstm_states, 'c').abs().max().item())  # c_t is not squashed: it may go beyond 1
+    fig, axes = plt.subplots(2, 6, figsize=(14, 4.5))
+    images = {}
+    for row_axes, row in zip(axes, panels):
+        for ax, (unit, states, key) in zip(row_axes, row):
+            is_gate = key in ('f', 'i', 'o', 'r', 'z')
+            images[is_gate] = ax.imshow(stack(states, key).T.numpy(), cmap='viridis' if is_gate else 'coolwarm',
+                                        vmin=0 if is_gate else -limit, vmax=1 if is_gate else limit, aspect='auto')
+            ax.set_title(f'{unit}: {key}_t', fontsize=10)
+            ax.set_xticks(range(len(states)), range(1, len(states) + 1))
+            ax.set_yticks([])
+            ax.set_xlabel('Step t')
+        row_axes[0].set_ylabel('Hidden units')
+        for ax in row_axes[len(row):]:
+            ax.axis('off')
+    fig.subplots_adjust(right=0.86, hspace=0.6)
+    fig.colorbar(images[True], cax=fig.add_axes((0.88, 0.55, 0.015, 0.33)), label='gates f, i, o, r, z')
+    fig.colorbar(images[False], cax=fig.add_axes((0.88, 0.11, 0.015, 0.33)), label='states c~, c, h, h~')
+    fig.suptitle('The gates and states at each step, by hand (equal to nn.LSTMCell and nn.GRUCell)')
+    return fig
+
+
+# %% Steps: the LSTM, then the GRU, on the same random sequence
+if __name__ == '__main__':
+    parser = make_parser('lstm_gru_equations', __doc__, seed=RANDOM_SEED, out_dir=True)
+    parser.add_argument('--hidden-size', type=common.positive_int, default=HIDDEN_SIZE, help='hidden units')
+    parser.add_argument('--seq-length', type=common.positive_int, default=SEQ_LENGTH, help='steps in the sequence')
+    args = parser.parse_args()
+    set_seed(args.seed)
+    torch.set_num_threads(1)  # Tiny steps: with two threads each waits for the other (10 times slower when busy)
+    xs = torch.randn(args.seq_length, INPUT_SIZE, dtype=torch.float64)  # x_1 ... x_L, one sequence
+    h_0 = torch.randn(args.hidden_size, dtype=torch.float64)            # Any state to start from (nn.LSTM: 0)
+    c_0 = torch.randn(args.hidden_size, dtype=torch.float64)
+
+    # 1. The LSTM table, fixed, against nn.LSTMCell (and nn.LSTM, the same cell over the whole sequence)
+    print("The LSTM: c~_t = tanh(W_c x_t + U_c h_{t-1} + b_c), c_t = f_t * c_{t-1} + i_t * c~_t, "
+          'h_t = o_t * tanh(c_t)')
+    lstm_cell = nn.LSTMCell(INPUT_SIZE, args.hidden_size).double()
+    lstm_states = lstm_by_hand(xs, h_0, c_0, lstm_weights(lstm_cell))
+    h_cell, c_cell = run_cell(lstm_cell, xs, (h_0, c_0))
+    compare('LSTM h_t', stack(lstm_states, 'h'), 'nn.LSTMCell', h_cell)  # ... largest difference 3e-17
+    compare('LSTM c_t', stack(lstm_states, 'c'), 'nn.LSTMCell', c_cell)  # ... largest difference 6e-17
+    h_layer = run_layer(nn.LSTM, lstm_cell, xs, (h_0, c_0))
+    compare('LSTM h_t, whole sequence', stack(lstm_states, 'h'), 'nn.LSTM', h_layer)  # ... largest difference 3e-17
+    slide_lstm = lstm_by_hand(xs, h_0, c_0, lstm_weights(lstm_cell), slide_cell_row=True)
+    compare("LSTM h_t with the slide's cell row (W_o, U_o, b_o)", stack(slide_lstm, 'h'), 'nn.LSTMCell', h_cell)
+    # ... largest difference 4e-01: the slide's cell row is another function, not PyTorch's
+
+    # 2. The GRU table in PyTorch's form against nn.GRUCell (and nn.GRU), then the slide's forms
+    print("PyTorch's GRU: h~_t = tanh(W_h x_t + b_in + r_t * (U_h h_{t-1} + b_hn)), "
+          'h_t = (1 - z_t) * h~_t + z_t * h_{t-1}')
+    gru_cell = nn.GRUCell(INPUT_SIZE, args.hidden_size).double()
+    w = gru_weights(gru_cell)
+    gru_states = gru_by_hand(xs, h_0, w)
+    h_cell, _ = run_cell(gru_cell, xs, h_0)
+    compare('GRU h_t', stack(gru_states, 'h'), 'nn.GRUCell', h_cell)  # ... largest difference 1e-16
+    h_layer = run_layer(nn.GRU, gru_cell, xs, h_0)
+    compare('GRU h_t, whole sequence', stack(gru_states, 'h'), 'nn.GRU', h_layer)  # ... largest difference 2e-16
+    slide_gru = gru_by_hand(xs, h_0, w, slide_candidate=True)
+    compare("GRU h_t with the slide's U_h (r_t * h)", stack(slide_gru, 'h'), 'nn.GRUCell', h_cell)
+    # ... largest difference 2e-01: the slide's form (Cho et al. 2014's) is another function; PyTorch computes
+    # r_t * (U_h h_{t-1} + b_hn), as cuDNN does
+    slide_update = gru_by_hand(xs, h_0, w, slide_update=True)
+    compare("GRU h_t with the slide's z_t (writes h~_t)", stack(slide_update, 'h'), 'nn.GRUCell', h_cell)  # 6e-01
+    # With PyTorch's weights the slide's z_t gives another function; the same model with z_t turned round:
+    # sigma(-a) = 1 - sigma(a), so negating W_z, U_z, b_z makes the slide's z_t PyTorch's 1 - z_t
+    turned = gru_by_hand(xs, h_0, dict(w, W_z=-w['W_z'], U_z=-w['U_z'], b_z=-w['b_z']), slide_update=True)
+    compare("GRU h_t with the slide's z_t, z weights negated", stack(turned, 'h'), 'nn.GRUCell', h_cell)  # 2e-16
+
+    # 3. The gates at each step
+    fig = plot_gates(lstm_states, gru_states)
+    save_figure(fig, args.out_dir, 'lstm_gru_gates')
