@@ -261,3 +261,17 @@ def test_scripts_reject_bad_options(tmp_path):
     result = run_main(OVERFITTING, '--weight-decay', '-1', '--out-dir', tmp_path)
     assert result.code == 2 and result.err.count('\n') == 1 and '--weight-decay' in result.err
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize('script, options', [
+    (REPRESENTATION, {'--device', '--seed', '--out-dir', '--epochs'}),
+    (PERCEPTRON, {'--seed', '--out-dir'}),
+    (LOSSES, {'--out-dir'}),
+    (OVERFITTING, {'--device', '--seed', '--out-dir', '--epochs', '--weight-decay'}),
+])
+def test_help_is_one_sentence_and_offers_only_what_a_learner_varies(script, options):
+    result = run_main(script, '--help')
+    assert result.code == 0
+    assert set(re.findall(r'^  (?:-h, )?(--[\w-]+)', result.out, re.M)) == options | {'--help'}
+    description = ' '.join(result.out.split('\n\n')[1].split())
+    assert description[0].isupper() and description.endswith('.') and '. ' not in description, description

@@ -128,7 +128,7 @@ def compare_trainers(x, y, n_steps=3, seed=RANDOM_SEED):
     gsum = [torch.zeros_like(p) for p in params]
     l2_decay_muls = [1.0 if name.endswith('weight') else 0.0 for name, _ in by_hand.named_parameters()]
     loss_func = nn.CrossEntropyLoss()
-    x, y = x.double(), y
+    x = x.double()
     batch_size = TRAINER['batch_size']
     for step in range(n_steps):
         xb, yb = x[step * batch_size:(step + 1) * batch_size], y[step * batch_size:(step + 1) * batch_size]
@@ -140,9 +140,11 @@ def compare_trainers(x, y, n_steps=3, seed=RANDOM_SEED):
         nn.functional.cross_entropy(by_hand(xb), yb, reduction='sum').backward()  # ConvNetJS sums the samples
         with torch.no_grad():
             convnetjs_update(params, [p.grad for p in params], gsum, l2_decay_muls)
-    def largest(a, b):
-        return max((p - q).abs().max().item() for p, q in zip(a.parameters(), b.parameters()))
-    return largest(by_hand, model), largest(by_hand, literal)
+    return largest_difference(by_hand, model), largest_difference(by_hand, literal)
+
+
+def largest_difference(model_a, model_b):
+    return max((p - q).abs().max().item() for p, q in zip(model_a.parameters(), model_b.parameters()))
 
 
 # %% Training as the demo does: mini-batches of 10 in the data's order, epoch after epoch
