@@ -10,13 +10,14 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports and options (`python 01_tensors/cpu_vs_gpu.py --help`; a notebook runs with the values below)
 import torch  # noqa: I001  (the order of the slide)
 import time
 
-from common.cli import device_type
-from common.timing import warm_up   # A memory check and one untimed run (common/timing.py)
+from common import device_type
+from common import warm_up   # A memory check and one untimed run (common/timing.py)
 
 dev_name = 'cuda' if torch.cuda.is_available() else 'cpu'  # Try 'cpu'
 n = 5000

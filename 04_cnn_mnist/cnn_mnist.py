@@ -9,6 +9,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import time
@@ -24,7 +25,7 @@ import torchvision.transforms.functional as TF
 from sklearn import metrics
 
 from common import REPO_ROOT, evaluate, non_negative_float, positive_int, save_figure, train
-from common.data import prepare_mnist
+from common import prepare_mnist
 
 common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # This section's modules, from any folder (VS Code, Colab)
 from mnist_image import prepare_image  # Preparing a photo of a digit the way MNIST digits were made
@@ -38,6 +39,7 @@ SCHEDULER_PARAM = {'step_size': 1, 'gamma': 0.5}     # The slide: step_size 10
 USE_CUDA = torch.cuda.is_available()
 RANDOM_SEED = 777
 SAVE_MODEL = 'cnn_mnist.pt'                          # Saved into --out-dir
+USE_SLIDE_SETTING = False                            # True (or --slide-setting): the slide's values below
 SLIDE_SETTING = {'epochs': 50, 'lr': 0.01, 'momentum': 0., 'batch_size': 100, 'step_size': 10}
 
 
@@ -115,7 +117,8 @@ if __name__ == '__main__':
                         help='momentum of SGD (the slide: 0)')
     parser.add_argument('--step-size', type=positive_int, default=SCHEDULER_PARAM['step_size'],
                         help='epochs between halvings of the learning rate (StepLR; the slide: 10)')
-    parser.add_argument('--slide-setting', action='store_true', help=f'train with the slide\'s values {SLIDE_SETTING}')
+    parser.add_argument('--slide-setting', action='store_true', default=USE_SLIDE_SETTING,
+                        help=f'train with the slide\'s values {SLIDE_SETTING}; options given still win')
     parser.add_argument('--train-size', type=positive_int, help='train on the first N images only (quick runs)')
     args = parser.parse_args()  # A notebook has no command line: the defaults, which are the constants above
     if args.slide_setting:
@@ -166,7 +169,7 @@ if __name__ == '__main__':
 
     # 3.2. Save the trained model if necessary
     if SAVE_MODEL:
-        with common.files.open_atomically(SAVE_MODEL) as file:  # Never half-written, even on Ctrl-C (common/files.py)
+        with common.open_atomically(SAVE_MODEL) as file:  # Never half-written, even on Ctrl-C (common/files.py)
             torch.save(model.state_dict(), file)
 
     # 4.1. Visualize the loss curves

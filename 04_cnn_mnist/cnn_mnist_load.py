@@ -7,6 +7,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import torch, PIL.Image  # noqa: E401 (as on the slide, where `import PIL` alone does not load PIL.Image)
@@ -25,25 +26,28 @@ if __name__ == '__main__':
     args = parser.parse_args()
     print(f'Device: {args.device}')
     paths = [common.REPO_ROOT / 'data/cnn_mnist_test.png', *args.images]
-    inputs = [prepare_image(path) for path in paths]  # Every image read first: a bad path stops here, in one line
+    inputs = [prepare_image(path) for path in paths]  # Each image read once: a bad path stops here, in one line
 
     # Load a model
-    model_file = common.files.check_checkpoint(args.model, MyCNN(), trained_by='04_cnn_mnist/cnn_mnist.py')
     model = MyCNN()
-    model.load_state_dict(torch.load(
-        model_file,
-        map_location=args.device,  # The slide has none: a model saved on a GPU then loads on a CPU-only machine too
-        weights_only=True))        # Read tensors only: a .pt file may hold code that torch.load would run
+    with common.checkpoint_errors(args.model, trained_by='04_cnn_mnist/cnn_mnist.py'):  # Else one clear line
+        model.load_state_dict(torch.load(
+            args.model,
+            map_location=args.device,  # The slide has none: a model saved on a GPU then loads on a CPU-only machine too
+            weights_only=True))        # Read tensors only: a .pt file may hold code that torch.load would run
     model = model.to(args.device)
 
     # Test the model
     with PIL.Image.open(common.REPO_ROOT / 'data/cnn_mnist_test.png').convert('L') as image:
         print(predict(image, model))  # 3
 
-    # Test your own images
-    for path in args.images:
-        with PIL.Image.open(path).convert('L') as image:
-            print(f'{path}: {predict(image, model)}')  # my_digit.jpg: 7
+    # Test your own images: the slide opens each with PIL.Image.open(path).convert('L'), which loses what a 16-bit
+    # scan or a drawing on a transparent background holds; here each is the input prepared above, read once
+    model.eval()  # Dropout off
+    with torch.no_grad():  # No gradients needed to predict
+        for path, tensor in zip(args.images, inputs[1:]):
+            output = model(tensor.unsqueeze(0).to(args.device))  # 1 x 1 x 28 x 28, as the slide's predict makes it
+            print(f'{path}: {torch.argmax(output, dim=1).item()}')  # my_digit.jpg: 7
 
     # Show what the network sees: each image prepared the MNIST way (28 x 28, white on black)
     fig, axes = plt.subplots(1, len(inputs), figsize=(2 * len(inputs), 2.4), squeeze=False)

@@ -9,12 +9,13 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import torchvision
 import matplotlib.pyplot as plt
 
-from common.data import prepare_mnist
+from common import prepare_mnist
 
 # Note) You can download the MNIST dataset through its mirror.
 # - Reference: https://stackoverflow.com/questions/66577151/http-error-when-trying-to-download-mnist-data

@@ -6,6 +6,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import os
@@ -20,7 +21,7 @@ import torch
 import torch.nn as nn
 from sklearn.model_selection import train_test_split
 
-from common import evaluate, save_checkpoint, save_figure, set_seed, train
+from common import evaluate, save_checkpoint, save_figure, train
 
 # %% Define hyperparameters (ours; the slide's in SLIDE_SETTING, used with --slide-setting)
 EPOCH_MAX = 10                  # The slide: 20
@@ -146,16 +147,20 @@ if __name__ == '__main__':
     parser.add_argument('--dropout', type=common.fraction, default=DROPOUT, help='dropout between RNN layers')
     parser.add_argument('--slide-setting', action='store_true', default=USE_SLIDE_SETTING,
                         help=f'the slide\'s values {SLIDE_SETTING}; options given still win')
-    args = parser.parse_args()
+    args = parser.parse_args()  # A notebook has no command line: the defaults, which are the constants above
     if args.slide_setting:
         parser.set_defaults(**SLIDE_SETTING)
-        args = parser.parse_args()
-    set_seed(args.seed)
+        args = parser.parse_args()  # Options given as well still win over the slide's values
+    EPOCH_MAX, BATCH_SIZE, RANDOM_SEED, DATA_PATH = args.epochs, args.batch_size, args.seed, args.data_dir
+    OPTIMIZER_PARAM = {'lr': args.lr, 'momentum': args.momentum}  # What the options say, in the slide's names
+    RNN_TYPE, HIDDEN_SIZE, NUM_LAYERS, DROPOUT = args.rnn_type, args.hidden_size, args.num_layers, args.dropout
+    random.seed(RANDOM_SEED)  # For random.shuffle of the slide's step 1
+    torch.manual_seed(RANDOM_SEED)
     dev = args.device
     print(f'Device: {dev}')
 
     # 1. Load the name2lang dataset
-    files = common.find_name_files(args.data_dir)  # The slide: glob.glob(DATA_PATH); also data.zip or a download
+    files = common.find_name_files(DATA_PATH)  # The slide: glob.glob(DATA_PATH); also data.zip or a download
     data, targets, target_names = load_name_dataset(files)
     print(f'Names: {len(data)} in {len(target_names)} languages')  # Names: 20074 in 18 languages
     onehot = text2onehot('Choi')  # Slide 2/7: 'Choi' as 4 one-hot vectors of 57
@@ -164,24 +169,24 @@ if __name__ == '__main__':
     data_train = [(text2onehot(data[i], device=dev), torch.LongTensor(
         [targets[i]]).to(dev)) for i in range(len(data))]
     data_train, data_valid, _, names_valid, _, targets_valid = train_test_split(
-        data_train, data, targets, test_size=VALID_RATIO, random_state=args.seed, stratify=targets)  # Ours: held out
+        data_train, data, targets, test_size=VALID_RATIO, random_state=RANDOM_SEED, stratify=targets)  # Ours: held out
     random.shuffle(data_train)
     batches_valid = batches_of_one_length(data_valid, 1000, shuffle=False)
     print(f'Training names: {len(data_train)}, validation names: {len(data_valid)}')
     # Training names: 16059, validation names: 4015
 
     # 2. Instantiate a model, loss function, and optimizer
-    model = MyRNN(len(LETTER_DICT), len(target_names), args.rnn_type, args.hidden_size, args.num_layers, args.dropout)
+    model = MyRNN(len(LETTER_DICT), len(target_names), RNN_TYPE, HIDDEN_SIZE, NUM_LAYERS, DROPOUT)
     model = model.to(dev)
     loss_func = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=args.momentum)
+    optimizer = torch.optim.SGD(model.parameters(), **OPTIMIZER_PARAM)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, **SCHEDULER_PARAM)
 
     # 3.1. Train the model
     loss_list = []
     start = time.time()
-    for epoch in range(1, args.epochs + 1):
-        batches_train = batches_of_one_length(data_train, args.batch_size)  # New ones every epoch
+    for epoch in range(1, EPOCH_MAX + 1):
+        batches_train = batches_of_one_length(data_train, BATCH_SIZE)  # New ones every epoch
         train_loss = train(model, batches_train, loss_func, optimizer, progress=True)
         scheduler.step()
         valid_loss, valid_accuracy = evaluate(model, batches_valid, loss_func)
@@ -194,8 +199,7 @@ if __name__ == '__main__':
     elapse = time.time() - start
 
     # 3.2. Save the trained model if necessary (with what rnn_name2lang_load.py needs to use it again)
-    options = {'rnn_type': args.rnn_type, 'hidden_size': args.hidden_size, 'num_layers': args.num_layers,
-               'dropout': args.dropout}
+    options = {'rnn_type': RNN_TYPE, 'hidden_size': HIDDEN_SIZE, 'num_layers': NUM_LAYERS, 'dropout': DROPOUT}
     checkpoint = {'format': 'rnn_name2lang', 'model': model.state_dict(), 'letter_dict': LETTER_DICT,
                   'target_names': target_names, 'options': options}
     print(f'Model saved: {save_checkpoint(checkpoint, args.out_dir / MODEL_FILE)}')

@@ -5,25 +5,25 @@
     parser.add_argument(...)            # The script's own options
     args = parser.parse_args()          # args.device is a torch.device, args.out_dir a Path
 
-In a notebook (Jupyter, VS Code, PyCharm, Colab) there is no command line: `parse_args()` returns the
-defaults, which are the script's constants, so editing a constant and running again changes the run.
-Tests pass tiny settings to a notebook through the environment variable DL_TUTORIAL_TEST_ARGS.
+In a notebook (Jupyter, VS Code, PyCharm, Colab) there is no command line: `parse_args()` parses
+`NOTEBOOK_ARGS`, which is empty, so it returns the defaults, which are the script's constants: editing a
+constant and running again changes the run. (The tests set `common.cli.NOTEBOOK_ARGS` to tiny settings.)
 
-Parsing also sets how a run ends on bad input: a `UserError` (a missing file, no data offline, ...)
-or Ctrl-C prints one line on stderr and exits with a non-zero code, without a traceback.
+Parsing only parses, and checks the folders it is given. How a run ends on bad input is set by
+`report_errors_in_one_line()`, which each script calls in its first cell: a `UserError` (a missing file, no data
+offline, ...) or Ctrl-C prints one line on stderr and exits with a non-zero code, without a traceback.
 """
 import argparse
 import math
 import os
-import shlex
 import sys
 from pathlib import Path
 
 from .device import get_device
 from .errors import UserError
-from .paths import REPO_ROOT, check_out_dir, default_out_dir, resolve_data_dir
+from .paths import check_out_dir, resolve_data_dir, results_dir, writable_out_dir
 
-TEST_ARGS_VAR = 'DL_TUTORIAL_TEST_ARGS'  # Options for a script run as a notebook; used only by the tests
+NOTEBOOK_ARGS = []  # The options of a script run as a notebook, which has no command line: none, the constants
 
 
 def positive_int(text):
@@ -138,12 +138,13 @@ class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 class TutorialParser(argparse.ArgumentParser):
-    """An ArgumentParser that reports a bad option in one line, reads no command line in a notebook,
-    checks the folders it is given and fills in the default ones."""
+    """An ArgumentParser that reports a bad option in one line, reads `NOTEBOOK_ARGS` in a notebook and checks
+    the folders it is given (--out-dir, --data-dir)."""
 
     def __init__(self, script, **kwargs):
         super().__init__(prog=f'{script}.py', formatter_class=DefaultsFormatter, **kwargs)
         self.script = script
+        self.unwritable_out_dir = None
 
     def error(self, message):
         if in_notebook():  # Exiting would end the kernel's cell with a traceback: report it as a learner's error
@@ -152,24 +153,17 @@ class TutorialParser(argparse.ArgumentParser):
 
     def parse_known_args(self, args=None, namespace=None):
         if args is None and in_notebook():  # The kernel's own options are in sys.argv, not ours
-            args = shlex.split(os.environ.get(TEST_ARGS_VAR, ''))
-        report_errors_in_one_line()
+            args = list(NOTEBOOK_ARGS)
         args, extras = super().parse_known_args(args, namespace)
-        message = None
         try:
-            if hasattr(args, 'out_dir') and args.out_dir:
-                args.out_dir = check_out_dir(args.out_dir)
-            elif hasattr(args, 'out_dir'):
-                out_dir = default_out_dir(self.script)
-                args.out_dir = check_out_dir(out_dir)
-                if out_dir != REPO_ROOT / 'results' / Path(self.script).stem:  # A read-only repository: say where
-                    print(f"Outputs go to {args.out_dir}: {REPO_ROOT / 'results'} cannot be written by this user")
+            if getattr(args, 'out_dir', None) is not None and args.out_dir != self.get_default('out_dir'):
+                args.out_dir = check_out_dir(args.out_dir)  # Given: can it be written?
+            elif getattr(args, 'out_dir', None) is not None and self.unwritable_out_dir:
+                check_out_dir(self.unwritable_out_dir)  # The default, and no folder can be written: why
             if hasattr(args, 'data_dir'):
                 args.data_dir = resolve_data_dir(args.data_dir)
         except UserError as error:
-            message = str(error)
-        if message:
-            self.error(message)
+            self.error(str(error))
         return args, extras
 
 
@@ -182,8 +176,9 @@ def make_parser(script, description, *, device=None, seed=None, out_dir=False, d
                 epochs=None, batch_size=None, lr=None):
     """Return a parser with only the shared options that a script uses; the defaults are its constants.
 
-    `script` is the script's name without `.py`: its outputs go to `results/<script>/` (`default_out_dir`:
-    where the repository cannot be written, `~/dl-tutorial-results/<script>/`, and a line says so).
+    `script` is the script's name without `.py`: its outputs go to `results/<script>/`, found here
+    (`writable_out_dir`: where the repository cannot be written, `~/dl-tutorial-results/<script>/`; each saved
+    file's path is printed).
     `device` ('auto' or 'cpu') adds --device, `seed` --seed, `out_dir=True` --out-dir and
     `data_dir=True` --data-dir; `epochs`, `batch_size` and `lr` add those options with that default.
     """
@@ -194,7 +189,9 @@ def make_parser(script, description, *, device=None, seed=None, out_dir=False, d
     if seed is not None:
         parser.add_argument('--seed', type=int, default=seed, help='random seed')
     if out_dir:
-        parser.add_argument('--out-dir', default=None,
+        folder = writable_out_dir(script)  # results/<script>/, or the learner's own where that cannot be written
+        parser.unwritable_out_dir = None if folder else results_dir(script)  # None writable: said when parsing
+        parser.add_argument('--out-dir', type=Path, default=folder or results_dir(script),
                             help=f'folder for figures and results (default: results/{script}/ in the repository; '
                                  f'where that cannot be written, ~/dl-tutorial-results/{script}/)')
     if data_dir:

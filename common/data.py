@@ -20,20 +20,9 @@ import numpy as np
 
 from .errors import UserError
 from .files import write_atomically
+from .paths import MNIST_FILES, find_names_folder, mnist_raw_folder
 
-# The four files torchvision reads from `<data>/MNIST/raw/`: {name: (IDX magic number, item shape)}
-MNIST_FILES = {
-    'train-images-idx3-ubyte': (2051, (28, 28)),
-    'train-labels-idx1-ubyte': (2049, ()),
-    't10k-images-idx3-ubyte': (2051, (28, 28)),
-    't10k-labels-idx1-ubyte': (2049, ()),
-}
 NAMES_URL = 'https://download.pytorch.org/tutorial/data.zip'  # Its data/names/ holds the 18 <Language>.txt
-
-
-def mnist_raw_folder(data_dir):
-    """Return the folder where torchvision keeps the raw MNIST files: `<data_dir>/MNIST/raw`."""
-    return Path(data_dir) / 'MNIST' / 'raw'
 
 
 def unpack_gz(gz_path, path):
@@ -74,21 +63,30 @@ def download_url(url, root, filename=None, md5=None):
     torchvision_download_url(url, root, filename=filename, md5=md5)
 
 
+def download(url, folder, filename=None, md5=None):
+    """Download `url` into `folder`; return None, or the error that stopped it (no network, a mirror down).
+
+    Nothing half-downloaded stays. Ctrl-C goes on up: the learner stopped the run.
+    """
+    try:
+        download_url(url, folder, filename=filename, md5=md5)
+    except BaseException as error:
+        (Path(folder) / (filename or Path(url).name)).unlink(missing_ok=True)
+        if not isinstance(error, Exception):
+            raise
+        return error
+    return None
+
+
 def download_mnist_file(name, raw_folder):
     """Download `<name>.gz` with torchvision's list of mirrors into `raw_folder` and unpack it; True if done."""
     import torchvision
     # torchvision lists file names; older ones (and the slide's mirror lines) list whole addresses
     md5 = {Path(url).name: md5 for url, md5 in torchvision.datasets.MNIST.resources}[f'{name}.gz']
     for mirror in torchvision.datasets.MNIST.mirrors:
-        try:
-            download_url(f'{mirror}{name}.gz', raw_folder, md5=md5)
-        except BaseException as error:  # No network, a mirror down: try the next one
-            (raw_folder / f'{name}.gz').unlink(missing_ok=True)  # Nothing half-downloaded stays
-            if not isinstance(error, Exception):
-                raise
-            continue
-        unpack_gz(raw_folder / f'{name}.gz', raw_folder / name)
-        return True
+        if download(f'{mirror}{name}.gz', raw_folder, md5=md5) is None:
+            unpack_gz(raw_folder / f'{name}.gz', raw_folder / name)
+            return True
     return False
 
 
@@ -152,22 +150,17 @@ def find_name_files(data_dir):
     """Return the 18 `<Language>.txt` files of the names data under `data_dir`, getting them if needed."""
     data_dir = Path(data_dir)
     names_dir = data_dir / 'names'
-    for folder in (names_dir, data_dir / 'data' / 'names'):  # Extracted, or the archive extracted in place
-        files = sorted(folder.glob('*.txt'))
-        if files:
-            return files
+    folder = find_names_folder(data_dir)  # Extracted, or the archive extracted in place
+    if folder is not None:
+        return sorted(folder.glob('*.txt'))
     archive = data_dir / 'data.zip'
     if not archive.is_file():
         print(f'Downloading the names data from {NAMES_URL} into {data_dir} ...')
-        try:
-            download_url(NAMES_URL, data_dir, filename='data.zip')
-        except BaseException as error:
-            archive.unlink(missing_ok=True)  # Nothing half-downloaded stays
-            if not isinstance(error, Exception):
-                raise
+        error = download(NAMES_URL, data_dir, filename='data.zip')
+        if error is not None:
             raise UserError(f'could not download {NAMES_URL} ({type(error).__name__}); offline, put the 18 '
                             f'<Language>.txt files into {names_dir}/, or the archive data.zip into '
-                            f'{data_dir}/') from None
+                            f'{data_dir}/')
     extract_names(archive, names_dir)
     return sorted(names_dir.glob('*.txt'))
 

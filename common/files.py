@@ -1,21 +1,19 @@
 """Files written atomically (never half-written, even on Ctrl-C or a full disk) and checkpoints loaded safely."""
 import contextlib
-import copy
 import errno
 import io
 import json
 import os
-import tempfile
+import pickle
+import re
+import secrets
+import zipfile
 from pathlib import Path
 
 import torch
 
 from .errors import UserError
 from .paths import nearest_existing
-
-UMASK = os.umask(0o022)  # Read the process's umask (the only way is to set it), then put it back
-os.umask(UMASK)
-
 
 def why_not_written(path, error):
     """The reason, in words, why `path` could not be written: a file where a folder belongs, or the system's reason."""
@@ -34,15 +32,16 @@ def write_atomically(path, write):
     file is removed in every case, so nothing half-written is left behind.
     """
     path = Path(path)
+    tmp_name = path.parent / f'.{path.name}.{secrets.token_hex(4)}.tmp'
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+        # Mode 0o666 less the process's umask, as open() gives a new file: the usual permissions
+        fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666)
     except OSError as error:
         raise UserError(f"cannot write '{path}': {why_not_written(path, error)}") from None
     try:
         with os.fdopen(fd, 'wb') as file:
             write(file)
-        os.chmod(tmp_name, 0o666 & ~UMASK)  # mkstemp makes the file private; give it the usual permissions
         os.replace(tmp_name, path)
     except BaseException as error:  # Also on Ctrl-C: remove the partial file
         os.unlink(tmp_name)
@@ -78,6 +77,24 @@ def save_json(data, path):
     return write_atomically(path, lambda file: file.write(text.encode('utf-8')))
 
 
+def check_model_file(path, trained_by=None):
+    """Return `path` as a Path if it is a file; a folder or a missing file raises `UserError` (`trained_by`: the
+    script that makes it)."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"model file '{path}' is a folder, not a file (give the .pt file, e.g. with --model)")
+    if not path.is_file():
+        how = f' with python {trained_by}' if trained_by else ''
+        raise UserError(f"model file '{path}' does not exist: train it first{how}")
+    return path
+
+
+def not_a_checkpoint(path, error):
+    """The `UserError` for a file that `torch.load` cannot read as a checkpoint of this tutorial."""
+    return UserError(f"'{path}' is not a model checkpoint of this tutorial: it cannot be read as one (another "
+                     f"kind of file, or a checkpoint cut short or damaged: {type(error).__name__})")
+
+
 def load_checkpoint(path, device='cpu', trained_by=None):
     """Load a checkpoint saved by `save_checkpoint` onto `device`.
 
@@ -85,28 +102,28 @@ def load_checkpoint(path, device='cpu', trained_by=None):
     `map_location` lets a checkpoint trained on a GPU load on a CPU-only machine.
     A missing or unreadable file, or a folder, raises `UserError`; `trained_by`: the script that makes the file.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise UserError(f"model file '{path}' is a folder, not a file (give the .pt file, e.g. with --model)")
-    if not path.is_file():
-        how = f' with python {trained_by}' if trained_by else ''
-        raise UserError(f"model file '{path}' does not exist: train it first{how}")
+    path = check_model_file(path, trained_by)
     try:
         return torch.load(path, map_location=device, weights_only=True)
     except Exception as error:
-        raise UserError(f"'{path}' is not a model checkpoint of this tutorial: it cannot be read as one (another "
-                        f"kind of file, or a checkpoint cut short or damaged: {type(error).__name__})") from None
+        raise not_a_checkpoint(path, error) from None
 
 
-def check_checkpoint(path, model, trained_by=None):
-    """Return `path` once it is known to hold a state_dict that `model` loads; else raise `UserError` (one line).
-
-    Called right before the slides' `model.load_state_dict(torch.load(path))`: a missing file, a folder, a
-    damaged file or another model's weights end in one clear line instead of a traceback.
+@contextlib.contextmanager
+def checkpoint_errors(path, trained_by=None):
+    """`with checkpoint_errors(path): model.load_state_dict(torch.load(path, ...))`: the slides' own loading line,
+    read once, where a missing file, a folder, a damaged file or another model's weights end in one line
+    (`UserError`) instead of a traceback. `trained_by`: the script that makes the file.
     """
-    state_dict = load_checkpoint(path, 'cpu', trained_by)
+    path = check_model_file(path, trained_by)
     try:
-        copy.deepcopy(model).load_state_dict(state_dict)
-    except (TypeError, RuntimeError, AttributeError, KeyError):
-        raise UserError(f"'{path}' holds another model, not a {type(model).__name__}") from None
-    return path
+        yield path
+    except RuntimeError as error:
+        found = re.match(r'Error\(s\) in loading state_dict for (\w+)', str(error))
+        if found:  # Keys or shapes of another model
+            raise UserError(f"'{path}' holds another model, not a {found.group(1)}") from None
+        raise not_a_checkpoint(path, error) from None
+    except (pickle.UnpicklingError, EOFError, zipfile.BadZipFile, ValueError, OSError) as error:
+        raise not_a_checkpoint(path, error) from None
+    except (AttributeError, TypeError, KeyError):  # Not a state_dict at all (e.g. a dict of other things)
+        raise UserError(f"'{path}' holds no state_dict of a model of this tutorial") from None

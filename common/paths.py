@@ -1,7 +1,8 @@
-"""Where things live: the repository, its data folder and the output folders.
+"""Where things live: the repository, its data folder, the data files in it and the output folders.
 
 Paths are built from this file's location, never from the working directory, so every script runs
-the same from any folder and in a notebook (which has no `__file__`).
+the same from any folder and in a notebook (which has no `__file__`). No PyTorch here: `check_env.py`
+uses these rules in a Python that has none yet.
 """
 import os
 import sys
@@ -12,6 +13,13 @@ from .errors import UserError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_ENV_VAR = 'DL_DATA_DIR'
+# The four files torchvision reads from `<data>/MNIST/raw/`: {name: (IDX magic number, item shape)}
+MNIST_FILES = {
+    'train-images-idx3-ubyte': (2051, (28, 28)),
+    'train-labels-idx1-ubyte': (2049, ()),
+    't10k-images-idx3-ubyte': (2051, (28, 28)),
+    't10k-labels-idx1-ubyte': (2049, ()),
+}
 
 
 def resolve_data_dir(data_dir=None):
@@ -34,17 +42,37 @@ def resolve_data_dir(data_dir=None):
     return path
 
 
-def default_out_dir(script):
+def mnist_raw_folder(data_dir):
+    """Return the folder where torchvision keeps the raw MNIST files: `<data_dir>/MNIST/raw`."""
+    return Path(data_dir) / 'MNIST' / 'raw'
+
+
+def names_folders(data_dir):
+    """Where the names data's `<Language>.txt` files may be: `<data>/names/`, or the tutorial's archive
+    extracted in place (`<data>/data/names/`)."""
+    return [Path(data_dir) / 'names', Path(data_dir) / 'data' / 'names']
+
+
+def find_names_folder(data_dir):
+    """Return the folder under `data_dir` that holds the names data's `<Language>.txt` files, or None."""
+    return next((folder for folder in names_folders(data_dir) if any(folder.glob('*.txt'))), None)
+
+
+def results_dir(script):
+    """The repository's output folder of `script`: `results/<script>/`, e.g. `results/iris_my_style/`."""
+    return REPO_ROOT / 'results' / Path(script).stem
+
+
+def writable_out_dir(script):
     """Return the folder for the outputs of `script` when no --out-dir is given: `results/<script>/` at the
-    repository root, e.g. `results/iris_my_style/`.
+    repository root, e.g. `results/iris_my_style/`; None when no folder can be written.
 
     Where this user cannot write there (a repository installed read-only, e.g. on a lab machine), a
     folder of their own: `~/dl-tutorial-results/<script>/`, else `results/<script>/` in the working
-    folder; the training and the loading scripts then meet in the same folder. When none of these can
-    be written, the repository's (`check_out_dir` says why).
+    folder; the training and the loading scripts then meet in the same folder.
     """
     name = Path(script).stem
-    folders = [REPO_ROOT / 'results' / name]
+    folders = [results_dir(name)]
     try:
         home = Path.home()
     except (RuntimeError, KeyError):  # No home folder known for this user
@@ -55,7 +83,13 @@ def default_out_dir(script):
         folders.append(Path.cwd() / 'results' / name)
     except OSError:  # The working folder was removed
         pass
-    return next((folder for folder in folders if is_writable(folder)), folders[0])
+    return next((folder for folder in folders if is_writable(folder)), None)
+
+
+def default_out_dir(script):
+    """The output folder of `script` when none is given (`writable_out_dir`); where none can be written, the
+    repository's (writing there then says why)."""
+    return writable_out_dir(script) or results_dir(script)
 
 
 def nearest_existing(path):

@@ -1,4 +1,4 @@
-"""`train`, `evaluate` and `predict` of slide "Iris Flower Classification - My Style (2/5)",
+"""`train` and `evaluate` of slide "Iris Flower Classification - My Style (2/5)",
 shared by 03_nn_iris, 04_cnn_mnist and 05_rnn_name2lang.
 
 Differences from the slide, on purpose:
@@ -58,15 +58,6 @@ def evaluate(model, batch_data, loss_func, progress=False):
             n_correct += (y == y_pred).sum().item()
             n_data += len(y)
     return test_loss / n_data, n_correct / n_data
-
-
-def predict(x, model):
-    """Return the predicted class index of each sample in the batch `x` (a tensor on the CPU)."""
-    model.eval()
-    with torch.no_grad():
-        dev = next(model.parameters()).device
-        output = model(x.to(dev))
-        return torch.argmax(output, dim=1).cpu()
 
 
 class IndexBatches(Sampler):

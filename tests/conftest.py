@@ -16,6 +16,7 @@ import importlib.util
 import io
 import os
 import runpy
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -32,10 +33,10 @@ os.environ['OMP_NUM_THREADS'] = '1'
 import torch  # noqa: E402  (after the environment is set)
 
 from common.cli import report_error  # noqa: E402
+from common.paths import REPO_ROOT  # noqa: E402
 
 torch.set_num_threads(1)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA_DIR = os.environ.get('DL_DATA_DIR')
 FAKE_MNIST_SIZES = {'train': 400, 't10k': 200}
 FAKE_LANGUAGES = {
@@ -176,8 +177,8 @@ def real_data_dir():
 
 # Scripts as notebooks -------------------------------------------------------------------------------
 def export_notebook(path, url):
-    """The script at `path` as the notebook that `run_all.py --notebooks` writes (its Colab cell first)."""
-    return load_script('run_all.py').export_notebook(path, url)
+    """The script at `path` as the notebook that `python docs/export_notebooks.py` writes (its Colab cell first)."""
+    return load_script('docs/export_notebooks.py').export_notebook(path, url)
 
 
 class NotebookRunner:
@@ -186,7 +187,7 @@ class NotebookRunner:
 
     One kernel serves every notebook of the session (a kernel and PyTorch take seconds to start): before
     each notebook, `%reset -f` empties the namespace and the working directory becomes the script's
-    folder, as in Jupyter. Options reach the script only through DL_TUTORIAL_TEST_ARGS; figures are
+    folder, as in Jupyter. Options reach the script only through `common.cli.NOTEBOOK_ARGS`; figures are
     drawn inline (no MPLBACKEND), as in a notebook.
     """
 
@@ -222,9 +223,8 @@ class NotebookRunner:
             assert cells, f'{old!r} is not in {relpath}'
             for cell in cells:
                 cell.source = cell.source.replace(old, new)
-        environment = {'DL_TUTORIAL_TEST_ARGS': args}
         setup = (f'%reset -f\n__import__("os").chdir({str(cwd or path.parent)!r})\n'
-                 f'__import__("os").environ.update({environment!r})\n'
+                 f'__import__("common.cli").cli.NOTEBOOK_ARGS = {shlex.split(args)!r}\n'
                  + (f'__import__("os").environ["DL_DATA_DIR"] = {str(data_dir)!r}\n' if data_dir else
                     '__import__("os").environ.pop("DL_DATA_DIR", None)\n'))
         notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))

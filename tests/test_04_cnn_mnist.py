@@ -14,11 +14,12 @@ import pytest
 import torch
 import torchvision
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from common.cli import first_paragraph
 from conftest import (FAKE_MNIST_SIZES, REPO_ROOT, fake_digits, load_script, make_fake_mnist, notebook_images,
                       notebook_text, run_cli, run_main)
 
 import common
-from common.data import MNIST_FILES
+from common.paths import MNIST_FILES
 
 SECTION = '04_cnn_mnist'
 MNIST_DATASET = f'{SECTION}/mnist_dataset.py'
@@ -72,12 +73,10 @@ def one_line_error(result, code=1):
 
 # Every script: --help in one sentence, only the options it uses -----------------------------------------
 @pytest.mark.parametrize('script', SCRIPTS, ids=os.path.basename)
-def test_help_is_one_whole_sentence(script):
+def test_help_says_what_the_script_does(script):
     result = run_main(script, '--help')
     assert result.code == 0
-    description = ' '.join(result.out.split('\n\n')[1].split())
-    assert description.endswith('.') and description.count('(') == description.count(')')
-    assert '. ' not in description  # One sentence, not the start of the next
+    assert first_paragraph(load_script(script).__doc__) in ' '.join(result.out.split())  # The docstring's summary
 
 
 @pytest.mark.parametrize('script, offered, not_offered', [
@@ -134,8 +133,11 @@ def test_cnn_mnist_learns_and_writes_everything(trained, cnn):
     assert result.out.startswith('Device: cpu\n')
     assert '     2 (' in result.out and 'VaAcc=' in result.out and 'lr=[0.0125]' in result.out  # The slide's log
     optimizer, scheduler = result.vars['optimizer'], result.vars['scheduler']  # The slide's SGD and StepLR
-    assert type(optimizer).__name__ == 'SGD' and optimizer.defaults['momentum'] == 0.9
-    assert optimizer.defaults['lr'] == 0.05 and (scheduler.step_size, scheduler.gamma) == (1, 0.5)
+    assert type(optimizer).__name__ == 'SGD' and type(scheduler).__name__ == 'StepLR'
+    logged = [float(lr) for lr in re.findall(r'lr=\[([0-9.e-]+)\]', result.out)]  # After each epoch
+    first = optimizer.defaults['lr']
+    assert logged == pytest.approx([first * cnn.SCHEDULER_PARAM['gamma'] ** (epoch // cnn.SCHEDULER_PARAM['step_size'])
+                                    for epoch in (1, 2)])  # StepLR: the rate times gamma after every step_size epochs
     conf_mat = result.vars['conf_mat']  # From the 200 single predictions of step 4.2
     assert conf_mat.sum() == 200 and f'Test accuracy: {conf_mat.trace() / 200:.4f}' in result.out
     assert abs(conf_mat.trace() / 200 - loss_list[-1][3]) < 0.02  # As `evaluate` found (dropout is off in both)
@@ -305,6 +307,31 @@ def test_load_script_predicts_each_image(cnn, trained, tmp_path):
     assert lines[:4] == ['Device: cpu', str(expected[0]), f'{TEST_IMAGE}: {expected[1]}',
                          f'{tmp_path / "mine.jpg"}: {expected[2]}']
     assert (tmp_path / 'cnn_mnist_inputs.png').stat().st_size > 2000
+
+
+def test_load_script_reads_16_bit_scans_and_transparent_drawings(cnn, image_prep, trained, tmp_path):
+    """Each of the learner's images is read once, by `prepare_image`, and that input is what the model answers for
+    and what the figure shows. The slide's `PIL.Image.open(path).convert('L')` finds both of these blank."""
+    gray = np.asarray(draw_digit())
+    PIL.Image.fromarray(gray.astype(np.uint16) * 257).save(tmp_path / 'scan.png')  # 16-bit gray, as scanners save
+    rgba = np.zeros(gray.shape + (4,), dtype=np.uint8)
+    rgba[..., 3] = 255 - gray  # Black ink on a transparent background, as drawing programs save it
+    PIL.Image.fromarray(rgba, 'RGBA').save(tmp_path / 'drawing.png')
+    images = [tmp_path / 'scan.png', tmp_path / 'drawing.png']
+    for path in images:
+        with PIL.Image.open(path) as image, pytest.raises(common.UserError, match='blank'):
+            image_prep.prepare_image(image.convert('L'))  # The slide's way of opening it loses the digit
+    model_path = trained[0] / 'cnn_mnist.pt'
+    result = run_main(CNN_LOAD, '--model', model_path, '--out-dir', tmp_path / 'out', '--device', 'cpu', *images)
+    assert result.code == 0, result.err
+    model = load_mycnn(cnn, model_path).eval()
+    inputs = [image_prep.prepare_image(path) for path in images]
+    assert all(tensor.amax() > 0.9 and 0.02 < tensor.mean() < 0.5 for tensor in inputs)  # A digit in each
+    with torch.no_grad():
+        expected = [model(tensor[None]).argmax().item() for tensor in inputs]
+    assert result.out.splitlines()[2:4] == [f'{path}: {digit}' for path, digit in zip(images, expected)]
+    shown = [ax.images[0].get_array() for ax in result.vars['axes'][0][1:]]  # The figure: what the model saw
+    assert all(np.array_equal(np.asarray(image), tensor[0].numpy()) for image, tensor in zip(shown, inputs))
 
 
 def test_load_script_bad_input_one_line(trained, tmp_path):

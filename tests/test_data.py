@@ -198,8 +198,11 @@ def test_binary_data_is_not_text(tmp_path):
                                 "b'\\x1a'); save it as UTF-8 text")
 
 
-def test_torchvision_is_imported_only_for_mnist():
-    """`import common` leaves torchvision (2-3 s to import) to the MNIST functions: 01-03 and 05 start sooner."""
-    code = 'import sys, common; print("torch" in sys.modules, "torchvision" in sys.modules)'
+def test_importing_common_imports_nothing_heavy_and_changes_nothing():
+    """`import common` imports neither torch nor torchvision (2-3 s to import) and leaves the process as it was
+    (its umask too); `common.save_figure` imports torch, torchvision waits for the MNIST functions."""
+    code = ('import os, sys; os.umask(0o027); import common; print("torch" in sys.modules, "torchvision" in '
+            'sys.modules, oct(os.umask(0o027))); common.save_figure; print("torch" in sys.modules, '
+            '"torchvision" in sys.modules)')
     result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
-    assert result.stdout.split() == ['True', 'False']
+    assert result.stdout.split() == ['False', 'False', '0o27', 'True', 'False']

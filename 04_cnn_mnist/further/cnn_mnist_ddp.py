@@ -1,4 +1,4 @@
-r"""Data-parallel training of the MNIST CNN with DistributedDataParallel (DDP), launched with torchrun.
+r"""Data-parallel training of the MNIST CNN: DistributedDataParallel (DDP) on N processes, launched with torchrun.
 
 The slides list data parallelism among PyTorch's strengths; this is the training of the lesson
 `cnn_mnist.py` (its MyCNN, SGD and StepLR with its constants), spread over N processes:
@@ -24,6 +24,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import os

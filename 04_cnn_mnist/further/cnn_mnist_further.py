@@ -1,4 +1,4 @@
-"""Beyond the slides: the lesson's MyCNN trained better in the same time, with Adam, OneCycleLR and augmentation.
+"""Training the MNIST CNN better in the same time: beyond the slides, Adam, OneCycleLR and augmentation.
 
 The model is `MyCNN` of cnn_mnist.py, unchanged, so the saved `cnn_mnist.pt` is a plain state_dict that
 cnn_mnist_load.py and draw_digit.py load as they are (`--model results/cnn_mnist_further/cnn_mnist.pt`).
@@ -12,6 +12,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import argparse
@@ -23,9 +24,7 @@ import torch
 import torch.nn.functional as F
 import torchvision
 
-from common import evaluate, positive_int, save_figure, tensor_loader, train
-from common.data import prepare_mnist
-from common.machine import has_amx
+from common import evaluate, has_amx, positive_int, prepare_mnist, save_figure, tensor_loader, train
 
 common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder (VS Code, Colab)
 import cnn_mnist  # noqa: E402  (the lesson: its MyCNN, constants and predict)

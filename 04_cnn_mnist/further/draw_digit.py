@@ -1,4 +1,4 @@
-"""Draw a digit with the mouse and watch the model trained by cnn_mnist.py guess it while you draw.
+"""Draw a digit with the mouse: the model that cnn_mnist.py trained guesses it while you draw.
 
 The slide "Loading My Network and Testing My Image" asks you to draw a digit in a paint program and
 run a script on the file; here you draw straight into the model. Beside the canvas: the probability
@@ -14,6 +14,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import time
@@ -25,7 +26,7 @@ import torch
 from matplotlib.backend_bases import MouseEvent
 
 from common import UserError
-from common.figures import has_display
+from common import has_display
 
 common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # The lesson and its helpers, from any folder (VS Code, Colab)
 from cnn_mnist import SAVE_MODEL, MyCNN
@@ -36,7 +37,6 @@ from mnist_image import prepare_image  # Preparing a drawing the MNIST way (mnis
 CANVAS_SIZE = 280           # Pixels of the square canvas (10 x MNIST's 28)
 BRUSH_RADIUS = 11           # Pen radius in canvas pixels
 UPDATE_SECONDS = 0.05       # Guess at most 20 times a second while drawing
-MODEL_PATH = common.default_out_dir('cnn_mnist') / SAVE_MODEL
 KEYS = {'left button': 'draw', 'right button or c': 'clear', 's': 'save', 'q': 'quit'}
 
 
@@ -142,7 +142,7 @@ class DrawingPad:
         """Save the drawing as dark ink on white paper (as a paint program would) under the output folder."""
         self.n_saved += 1
         image = PIL.Image.fromarray(((1 - self.ink) * 255).astype(np.uint8), mode='L')
-        path = common.files.write_atomically(self.out_dir / f'drawing_{self.n_saved}.png',
+        path = common.write_atomically(self.out_dir / f'drawing_{self.n_saved}.png',
                                              lambda file: image.save(file, format='PNG'))
         print(f'Drawing saved: {path} (try: python 04_cnn_mnist/cnn_mnist_load.py {path})')
         return path
@@ -166,16 +166,16 @@ def draw_demo(pad):
 
 def load_model(path, device):
     """The MyCNN saved at `path` (by cnn_mnist.py or cnn_mnist_further.py), as cnn_mnist_load.py loads it."""
-    common.files.check_checkpoint(path, MyCNN(), trained_by='04_cnn_mnist/cnn_mnist.py')  # Else one clear line
     model = MyCNN()
-    model.load_state_dict(torch.load(path, map_location=device, weights_only=True))
+    with common.checkpoint_errors(path, trained_by='04_cnn_mnist/cnn_mnist.py'):  # Else one clear line
+        model.load_state_dict(torch.load(path, map_location=device, weights_only=True))
     return model.to(device)
 
 
 # %% Draw
 if __name__ == '__main__':
     parser = common.make_parser('draw_digit', __doc__, device='auto', out_dir=True)
-    parser.add_argument('--model', default=str(MODEL_PATH),
+    parser.add_argument('--model', default=str(common.default_out_dir('cnn_mnist') / SAVE_MODEL),
                         help='the model saved by cnn_mnist.py (or cnn_mnist_further.py)')
     parser.add_argument('--demo', action='store_true', help='draw a 3 by itself, save the window as a PNG and stop')
     args = parser.parse_args()

@@ -10,6 +10,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import math
@@ -21,7 +22,7 @@ import PIL.ImageDraw
 import PIL.ImageFilter
 
 from common import REPO_ROOT, UserError, make_parser, positive_int
-from common.files import write_atomically
+from common import write_atomically
 
 # %% Define the drawing
 OUTPUT = REPO_ROOT / 'data' / 'cnn_mnist_test.png'

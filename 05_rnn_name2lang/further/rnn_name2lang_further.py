@@ -1,4 +1,4 @@
-"""Name2Lang further: the best recipe we found for about 2 minutes of a 2-core CPU, and an ablation of its parts.
+"""Training Name2Lang better in 2 minutes: the best recipe we found for a 2-core CPU, and an ablation of its parts.
 
 Beyond the slides "Practice) Name2Lang Classification with a Character-level RNN (1/7)-(7/7)": the lesson's data,
 functions and MyRNN (rnn_name2lang.py), extended here by a bidirectional GRU whose outputs are max-pooled over the
@@ -11,6 +11,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import argparse
