@@ -16,8 +16,7 @@ common.report_errors_in_one_line()  # A learner's error (a missing file, no data
 import torch  # noqa: I001  (the order of the slide)
 import time
 
-from common import device_type
-from common import warm_up   # A memory check and one untimed run (common/timing.py)
+from common import device_type, warm_up   # warm_up: a memory check and one untimed run (common/timing.py)
 
 dev_name = 'cuda' if torch.cuda.is_available() else 'cpu'  # Try 'cpu'
 n = 5000

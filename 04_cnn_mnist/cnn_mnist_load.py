@@ -21,8 +21,7 @@ from mnist_image import prepare_image  # Preparing a photo of a digit the MNIST 
 if __name__ == '__main__':
     parser = common.make_parser('cnn_mnist_load', __doc__, device='auto', out_dir=True)
     parser.add_argument('images', nargs='*', help='your own image files of digits (photos, scans, drawings)')
-    parser.add_argument('--model', default=str(common.default_out_dir('cnn_mnist') / SAVE_MODEL),
-                        help='the model saved by cnn_mnist.py')
+    parser.add_argument('--model', default=str(common.default_out_dir('cnn_mnist') / SAVE_MODEL), help='a saved model')
     args = parser.parse_args()
     print(f'Device: {args.device}')
     paths = [common.REPO_ROOT / 'data/cnn_mnist_test.png', *args.images]
@@ -41,13 +40,10 @@ if __name__ == '__main__':
     with PIL.Image.open(common.REPO_ROOT / 'data/cnn_mnist_test.png').convert('L') as image:
         print(predict(image, model))  # 3
 
-    # Test your own images: the slide opens each with PIL.Image.open(path).convert('L'), which loses what a 16-bit
-    # scan or a drawing on a transparent background holds; here each is the input prepared above, read once
-    model.eval()  # Dropout off
-    with torch.no_grad():  # No gradients needed to predict
-        for path, tensor in zip(args.images, inputs[1:]):
-            output = model(tensor.unsqueeze(0).to(args.device))  # 1 x 1 x 28 x 28, as the slide's predict makes it
-            print(f'{path}: {torch.argmax(output, dim=1).item()}')  # my_digit.jpg: 7
+    # Test your own images (the slide: PIL.Image.open(path).convert('L'), which blanks 16-bit scans and transparent
+    # drawings): each is its input prepared above, read once; predict takes 0-255 tensors, as MNIST's data are
+    for path, tensor in zip(args.images, inputs[1:]):
+        print(f'{path}: {predict(tensor * 255, model)}')  # my_digit.jpg: 7
 
     # Show what the network sees: each image prepared the MNIST way (28 x 28, white on black)
     fig, axes = plt.subplots(1, len(inputs), figsize=(2 * len(inputs), 2.4), squeeze=False)
