@@ -1,6 +1,6 @@
 """Check this Python for the tutorial: versions, the device the scripts would use, the data, the output folder.
 
-    python check_env.py                  # or: python run_all.py --check
+    python check_env.py
     python check_env.py --data-dir DIR   # check another data folder (as the scripts' --data-dir)
 
 It ends with `OK`, or with one line per problem and its fix (exit code 1). It needs nothing but Python to start:
@@ -11,15 +11,15 @@ import importlib.metadata
 import os
 import platform
 import sys
-import tempfile
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent
-REQUIREMENTS = REPO_ROOT / 'requirements.txt'
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # This checkout's common, also before `pip install`
+from common import UserError, paths  # noqa: E402  (paths: the repository's folders and data files, without PyTorch)
+
+REQUIREMENTS = paths.REPO_ROOT / 'requirements.txt'
 # The versions a learner most often asks about come first; the rest of requirements.txt is checked too
 SHOWN = ['torch', 'torchvision', 'numpy']
+SCRIPT = 'check_env'  # Whose output folder is checked: any script's, results/<script>/
 INSTALL = "run 'pip install -r requirements.txt' in the repository folder"
-MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']
 
 
 def requirements(path=REQUIREMENTS):
@@ -71,53 +71,50 @@ def version_problems(wanted, version_of=installed_version):
 
 
 def device_line():
-    """The device `--device auto` would use: the CUDA GPU (name, memory), Apple's MPS, or the CPU (threads)."""
+    """The device the scripts' `--device auto` picks (`common.get_device`): a CUDA GPU (name, memory), Apple's MPS,
+    or the CPU (its name, threads)."""
     import torch
-    if torch.cuda.is_available():
+
+    from common import get_device
+    from common.machine import cpu_name
+    device = get_device('auto')
+    if device.type == 'cuda':
         props = torch.cuda.get_device_properties(0)
         return f'Device: cuda ({props.name}, {props.total_memory / 2**30:.0f} GiB; {torch.cuda.device_count()} GPU(s))'
-    if torch.backends.mps.is_available():
+    if device.type == 'mps':
         return 'Device: mps (Apple GPU)'
-    from common.machine import cpu_name
     build = f'a CUDA {torch.version.cuda} build' if torch.version.cuda else 'a CPU-only build'
     return f'Device: cpu ({cpu_name()}, {torch.get_num_threads()} threads; no GPU found by this torch, {build})'
 
 
 def data_lines(data_dir):
     """Whether MNIST and the names data are in `data_dir` or would be downloaded at the first run."""
-    raw = data_dir / 'MNIST' / 'raw'
-    missing = [name for name in MNIST_FILES if not (raw / name).is_file() and not (raw / f'{name}.gz').is_file()]
-    mnist = 'present' if not missing else f'would be downloaded into {raw} (missing: {len(missing)} of 4 files)'
-    folders = (data_dir / 'names', data_dir / 'data' / 'names')  # Extracted, or the archive extracted in place
-    names = next((f'present ({len(files)} files in {folder})' for folder in folders
-                  if (files := sorted(folder.glob('*.txt')))), None)
-    if names is None:
-        names = 'present (data.zip, extracted at the first run)' if (data_dir / 'data.zip').is_file() else \
-            f'would be downloaded into {data_dir / "names"}'
+    raw = paths.mnist_raw_folder(data_dir)
+    missing = [name for name in paths.MNIST_FILES if not (raw / name).is_file() and not (raw / f'{name}.gz').is_file()]
+    mnist = 'present' if not missing else \
+        f'would be downloaded into {raw} (missing: {len(missing)} of {len(paths.MNIST_FILES)} files)'
+    folder = paths.find_names_folder(data_dir)
+    if folder is not None:
+        names = f'present ({len(list(folder.glob("*.txt")))} files in {folder})'
+    elif (data_dir / 'data.zip').is_file():
+        names = 'present (data.zip, extracted at the first run)'
+    else:
+        names = f'would be downloaded into {data_dir / "names"}'
     return [f'Data folder: {data_dir}', f'  MNIST: {mnist}', f'  names: {names}']
 
 
-def out_dir_problem(out_dir):
-    """None when results can be written into `out_dir` (tried for real), else the problem and its fix."""
-    existing = out_dir
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    try:
-        os.rmdir(tempfile.mkdtemp(dir=existing, prefix='.write-test-'))
-    except OSError:
-        return f"the output folder {out_dir} cannot be written: give the scripts --out-dir DIR (a folder of yours)"
-    return None
-
-
-def own_results_folder():
-    """The folder of the user's own where the scripts write when the repository's results/ cannot be written
-    (`common.paths.default_out_dir`), or None where there is none (or `common` cannot be imported)."""
-    try:
-        from common.paths import default_out_dir
-    except ImportError:
-        return None
-    folder = default_out_dir('check_env').parent
-    return folder if folder != REPO_ROOT / 'results' else None
+def output_line():
+    """(the line about the scripts' output folder, a problem or None). Without --out-dir, a script writes into
+    the repository's results/<script>/ or, where this user cannot write there (a read-only installation), into
+    a folder of the user's own (`common.paths.writable_out_dir`): a problem only when none can be written."""
+    repo_folder, folder = paths.results_dir(SCRIPT), paths.writable_out_dir(SCRIPT)
+    results = repo_folder.parent
+    if folder is None:
+        return f'Output folder: {results} (not writable)', \
+            f"the output folder {results} cannot be written: give the scripts --out-dir DIR (a folder of yours)"
+    if folder != repo_folder:
+        return f'Output folder: {results} (not writable by this user: the scripts write into {folder.parent})', None
+    return f'Output folder: {results} (writable)', None
 
 
 def main(argv=None):
@@ -126,26 +123,17 @@ def main(argv=None):
                         help='data folder to check (default: $DL_DATA_DIR, else data/ in the repository)')
     args = parser.parse_args(argv)
     lines, problems = version_problems(requirements(), installed_version)
-    if installed_version('torch') is None:
-        lines.append('Device: not known without torch')
+    lines.append('Device: not known without torch' if installed_version('torch') is None else device_line())
+    try:
+        data_dir = paths.resolve_data_dir(args.data_dir)
+    except UserError as error:
+        problems.append(f'{error}: give an existing one (--data-dir, $DL_DATA_DIR)')
     else:
-        lines.append(device_line())
-    data_dir = Path(args.data_dir or os.environ.get('DL_DATA_DIR') or REPO_ROOT / 'data').expanduser().resolve()
-    if data_dir.is_dir():
         lines += data_lines(data_dir)
-    else:
-        problems.append(f'the data folder {data_dir} does not exist: give an existing one (--data-dir, $DL_DATA_DIR)')
-    out_dir = REPO_ROOT / 'results'
-    problem = out_dir_problem(out_dir)
-    fallback = own_results_folder() if problem else None
-    if fallback:  # A read-only installation: the scripts write into the user's own folder instead
-        problem = None
-        lines.append(f'Output folder: {out_dir} (not writable by this user: the scripts write into {fallback})')
-    else:
-        lines.append(f'Output folder: {out_dir} ({"not writable" if problem else "writable"})')
+    line, problem = output_line()
+    lines.append(line)
+    problems += [problem] if problem else []
     print('\n'.join(lines))
-    if problem:
-        problems.append(problem)
     for problem in problems:
         print(f'problem: {problem}')
     print('OK' if not problems else f'{len(problems)} problem(s): fix them, then run this check again')
@@ -153,5 +141,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    sys.path.insert(0, str(REPO_ROOT))  # common.machine, also before `pip install -e .`
     sys.exit(main())

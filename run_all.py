@@ -3,16 +3,18 @@
     python run_all.py                 # quick settings (a few minutes on a laptop CPU)
     python run_all.py --full          # the scripts' real settings (the slides' runs)
     python run_all.py 03_nn_iris      # only the scripts whose path contains one of these words
-    python run_all.py --gallery       # redraw the README's pictures in docs/ (real settings, about 5 minutes)
-    python run_all.py --notebooks DIR # every section script as a .ipynb for Google Colab (README, "Notebooks")
-    python run_all.py --check         # this Python, its packages, device, data and output folder (check_env.py)
-    python run_all.py --site DIR      # the tutorial as a website, every script run (docs/build_site.py)
 
 Teachers: run it on a lab machine before class. It exits with code 1 if any script fails.
 Figures go to results/run_all/<script>/ (quick) or each script's own results/<script>/ (--full);
 each script's full output is kept in results/run_all/logs/<script>.log.
+
+`SCRIPTS` is the tutorial's list of scripts in slide order, read by the website (docs/build_site.py) and the
+README's pictures (docs/gallery.py) too; each script's title is its docstring's (`script_title`).
+The other jobs have their own commands: `python check_env.py` (this Python, its packages, the device, the data),
+`python docs/gallery.py`, `python docs/export_notebooks.py DIR` and `python docs/build_site.py DIR`.
 """
 import argparse
+import ast
 import os
 import re
 import subprocess
@@ -20,16 +22,14 @@ import sys
 import time
 from pathlib import Path
 
-from PIL import Image
+from common.paths import REPO_ROOT, results_dir
 
-REPO_ROOT = Path(__file__).resolve().parent
-QUICK_OUT = REPO_ROOT / 'results' / 'run_all'
-FULL_OUT = REPO_ROOT / 'results'      # Each script's own default output folder is results/<script>/
-DOCS = REPO_ROOT / 'docs'
+QUICK_OUT = results_dir('run_all')    # The tour's folder: results/run_all/<script>/ and logs/
 DDP = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2']
+SETUP_MARK = '# %% Setup:'            # The first cell of every section script
 
-# (script, options for a quick run, options for --full). In the options, `{out}` is the script's output
-# folder and `{out:name}` that of the script `name` (e.g. the model that cnn_mnist.py saved).
+# (script, options for a quick run, options for --full), in slide order. In the options, `{out}` is the script's
+# output folder and `{out:name}` that of the script `name` (e.g. the model that cnn_mnist.py saved): see fill().
 SCRIPTS = [
     ('01_tensors/create_tensor.py', [], []),
     ('01_tensors/reshape_tensor.py', [], []),
@@ -59,30 +59,109 @@ SCRIPTS = [
      ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']),
 ]
 
-# The README's pictures: (script, the figure it saves, its name in docs/), drawn with the real settings
-GALLERY = [
-    ('02_autograd/grad_descent.py', 'grad_descent.png', 'grad_descent.png'),
-    ('03_nn_iris/activation_funcs.py', 'activation_funcs.png', 'activation_funcs.png'),
-    ('03_nn_iris/iris_my_style.py', 'iris_my_style_boundaries.png', 'iris_boundaries.png'),
-    ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist_loss.png', 'mnist_loss.png'),
-    ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist_confusion.png', 'mnist_confusion.png'),
-    ('04_cnn_mnist/further/draw_digit.py', 'draw_digit_demo.png', 'draw_digit.png'),
-    ('05_rnn_name2lang/rnn_name2lang.py', 'rnn_name2lang_confusion.png', 'name2lang_confusion.png'),
-]
-FULL_WIDTH, THUMB_WIDTH = 800, 240  # Pixels of a picture in docs/ and of its thumbnail in docs/thumbs/
+
+# The scripts and their titles ---------------------------------------------------------------------------
+def section_scripts():
+    """Every script of the sections, lesson, concept, further and helper (each starts with the setup cell), by path;
+    the other files there are modules that the scripts import."""
+    return sorted(path for path in REPO_ROOT.glob('0[1-5]_*/**/*.py') if SETUP_MARK in path.read_text(encoding='utf-8'))
 
 
-def output_folder(script, full):
-    return (FULL_OUT if full else QUICK_OUT) / Path(script).stem
+def script_kind(script):
+    """'lesson' (a slide's own code, at the top of its section), 'concept' (`concepts/`: a slide without code made
+    runnable), 'further' (`further/`: beyond the slides) or 'helper' (`helpers/`), from the script's path."""
+    parts = Path(script).parts
+    folder = parts[1] if len(parts) > 2 else ''
+    return {'': 'lesson', 'concepts': 'concept', 'further': 'further', 'helpers': 'helper'}.get(folder, folder)
+
+
+def docstring(script):
+    """The docstring of the script at `script` (relative to the repository, or a path), read without running it."""
+    path = REPO_ROOT / script
+    return ast.get_docstring(ast.parse(path.read_text(encoding='utf-8'))) or ''
+
+
+SLIDE_MARK = re.compile(r'^(Slides?) "', re.M)   # `Slide "X"` or `Slides "X" and "Y"` at the start of a line
+
+
+def slide_names(text):
+    """The slides that a docstring names, as it quotes them: `Slide "Pooling Layer" (...)` -> ['Pooling Layer'];
+    `Slides "Convolution" (1D and 2D) and "Convolutional Layer": ...` -> ['Convolution', 'Convolutional Layer'].
+    After `Slides`, every quoted title outside parentheses up to the sentence's end; after `Slide`, the first."""
+    match = SLIDE_MARK.search(text)
+    if not match:
+        return []
+    names, depth, index = [], 0, match.end() - 1
+    while index < len(text):
+        char = text[index]
+        if char == '"':  # A quoted text, skipped whole (its parentheses are not the sentence's)
+            end = text.find('"', index + 1)
+            end = len(text) if end < 0 else end
+            if depth == 0:
+                names.append(text[index + 1:end])
+                if match.group(1) == 'Slide':
+                    break
+            index = end + 1
+            continue
+        depth += (char == '(') - (char == ')')
+        if depth == 0 and char in '.:;' and text[index + 1:index + 2] in ('', ' ', '\n'):
+            break
+        index += 1
+    return names
+
+
+def join_slide_names(names):
+    """One title for the slides named: without the slides' "Practice)" mark; a slide's later pages joined to its
+    first ("Creating a Tensor (1/2)" and "(2/2)" -> "Creating a Tensor (1/2)-(2/2)"), several slides by "and"."""
+    parts = []
+    for name in names:
+        name = re.sub(r'^(?:Practice|Discussion)\) ', '', name.strip())
+        if name.startswith('(') and parts:
+            parts[-1] += '-' + name
+        else:
+            parts.append(name)
+    return ' and '.join([', '.join(parts[:-1]), parts[-1]] if len(parts) > 2 else parts)
+
+
+def short_first_line(text):
+    """What a script does in a few words: its docstring's first sentence, up to the first colon or sentence end."""
+    first = text.strip().split('\n\n')[0].replace('\n', ' ')
+    return re.split(r'[:;]\s|[.?!](?:\s|$)', first, maxsplit=1)[0].strip()
+
+
+def title_from_docstring(text, kind):
+    """The title in a docstring `text`: the slides that a lesson or concept script names (`Slide "..."`,
+    `Slides "..." and "..."`), else what the script does (its first line, short)."""
+    names = slide_names(text) if kind in ('lesson', 'concept') else []
+    return join_slide_names(names) if names else short_first_line(text)
+
+
+def script_title(script):
+    """The title of a script, from its docstring (the one place it is written): the slides that a lesson or concept
+    script names, or what a further script does in a few words. The website's pages and the tour's table show it;
+    the section READMEs' tables are checked against it."""
+    return title_from_docstring(docstring(script), script_kind(script)) or Path(script).stem
+
+
+# The tour ------------------------------------------------------------------------------------------------
+def output_folder(script, full, root=None):
+    """Where `script` writes in the tour: `root`/<script> (default results/run_all/<script>); with --full, its own
+    results folder (results/<script>, where it writes without --out-dir)."""
+    return results_dir(script) if full and root is None else Path(root or QUICK_OUT) / Path(script).stem
+
+
+def fill(options, script, full=False, root=None):
+    """The options with `{out}` replaced by `script`'s output folder and `{out:name}` by that of the script `name`
+    (see output_folder); `root`: the folder that holds them all (the website's build gives a temporary one)."""
+    own = output_folder(script, full, root)
+    return [re.sub(r'\{out:([^}]+)\}', lambda match: str(output_folder(match[1], full, root)),
+                   option.replace('{out}', str(own))) for option in options]
 
 
 def build_command(script, options, full):
-    """The command line that runs `script` (through torchrun for the DDP script), placeholders filled in."""
+    """The command line that runs `script` (through torchrun for a DDP script), placeholders filled in."""
     launcher = DDP if script.endswith('_ddp.py') else [sys.executable]
-    root = FULL_OUT if full else QUICK_OUT
-    filled = [option.replace('{out}', str(output_folder(script, full))).replace('{out:', f'{root}/').replace('}', '')
-              for option in options]
-    return launcher + [str(REPO_ROOT / script)] + filled
+    return launcher + [str(REPO_ROOT / script)] + fill(options, script, full)
 
 
 def run_script(script, options, full, log_dir):
@@ -90,151 +169,53 @@ def run_script(script, options, full, log_dir):
     command = build_command(script, options, full)
     out_dir = output_folder(script, full)
     env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1')
+    log_path = Path(log_dir) / f'{Path(script).stem}.log'
     start = time.time()
-    with open(log_dir / f'{Path(script).stem}.log', 'w') as log:
+    with open(log_path, 'w') as log:
         result = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
     seconds = time.time() - start
     figures = [p for p in out_dir.glob('*.png') if p.stat().st_mtime >= start - 1] if out_dir.is_dir() else []
     last_line = ''
     if result.returncode != 0:
-        lines = (log_dir / f'{Path(script).stem}.log').read_text().strip().splitlines()
+        lines = log_path.read_text().strip().splitlines()
         last_line = lines[-1] if lines else f'exit code {result.returncode}'
     return ('ok' if result.returncode == 0 else 'FAILED'), seconds, len(figures), last_line
 
 
-def export_gallery():
-    """Copy the gallery's figures from results/ into docs/ (at most FULL_WIDTH wide) with thumbnails; return paths."""
-    written, docs = [], DOCS
-    (docs / 'thumbs').mkdir(parents=True, exist_ok=True)
-    for script, figure, name in GALLERY:
-        with Image.open(output_folder(script, full=True) / figure) as image:
-            image = image.convert('RGB')
-        for folder, width in [(docs, FULL_WIDTH), (docs / 'thumbs', THUMB_WIDTH)]:
-            scaled = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS) \
-                if image.width > width else image
-            scaled.quantize(colors=128).save(folder / name, optimize=True)  # Plots need few colours: small files
-            written.append(folder / name)
-    return written
+def select(words, scripts=None):
+    """The entries of SCRIPTS whose path contains one of `words` (all of them if none), in slide order."""
+    scripts = SCRIPTS if scripts is None else scripts
+    return [entry for entry in scripts if not words or any(word in entry[0] for word in words)]
 
 
-# The first cell of an exported notebook: it does something only on Google Colab, where nothing is installed
-COLAB_CELL = """\
-# Google Colab: get this repository and install it, then go on (elsewhere this cell does nothing)
-import os, subprocess, sys
-os.environ['GIT_TERMINAL_PROMPT'] = '0'  # An address that needs a password fails at once, instead of waiting
-if 'google.colab' in sys.modules and not os.path.isdir({folder!r}):
-    subprocess.run(['git', 'clone', '-q', {url!r}, {folder!r}], check=True)
-    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '-r', 'requirements.txt'], cwd={folder!r}, check=True)
-if 'google.colab' in sys.modules:
-    sys.path.insert(0, os.path.abspath({folder!r}))  # The kernel runs on: it finds the new install here"""
-
-
-def section_scripts():
-    """Every script of the sections (each starts with the setup cell); the other files are modules beside them."""
-    return sorted(path for path in REPO_ROOT.glob('0[1-5]_*/**/*.py') if '# %% Setup:' in path.read_text(encoding='utf-8'))
-
-
-def origin_url(repo=REPO_ROOT):
-    """The address of this checkout's `origin` remote (`git remote get-url origin`), or None."""
-    try:
-        result = subprocess.run(['git', '-C', str(repo), 'remote', 'get-url', 'origin'], capture_output=True, text=True)
-    except OSError:  # No git
-        return None
-    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
-
-
-def export_notebook(path, url):
-    """The script at `path` as a notebook (jupytext), with the Colab cell that clones `url` first."""
-    import jupytext
-    import nbformat
-    notebook = jupytext.read(path)
-    folder = re.sub(r'\.git$', '', url.rstrip('/').rsplit('/', 1)[-1].rsplit(':', 1)[-1]) or 'dl-tutorial'
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(COLAB_CELL.format(url=url, folder=folder)))
-    notebook.metadata['kernelspec'] = {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}
-    return notebook
-
-
-def colab_link(url, relpath):
-    """The Colab address of a notebook committed at `relpath` of a GitHub repository `url` (else None)."""
-    match = re.match(r'(?:https://github\.com/|git@github\.com:)([^/]+)/([^/]+?)(?:\.git)?/?$', url)
-    if not match:
-        return None
-    branch = subprocess.run(['git', '-C', str(REPO_ROOT), 'branch', '--show-current'], capture_output=True,
-                            text=True).stdout.strip() or 'main'
-    return f'https://colab.research.google.com/github/{match[1]}/{match[2]}/blob/{branch}/{relpath}'
-
-
-def export_notebooks(out_dir, url):
-    """Write every section script as `out_dir/<section>/<script>.ipynb`; return the paths written."""
-    import nbformat
-    written = []
-    for path in section_scripts():
-        target = Path(out_dir) / path.parent.name / f'{path.stem}.ipynb'
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(export_notebook(path, url), str(target))
-        written.append(target)
-    return written
+def run_tour(entries, full):
+    """Run each (script, quick options, full options) in turn and print one line each: its path, status, seconds,
+    figures and title; return the number of scripts that failed."""
+    log_dir = QUICK_OUT / 'logs'
+    log_dir.mkdir(parents=True, exist_ok=True)
+    width = max(len(script) for script, _, _ in entries)
+    print(f'{"script":<{width}} {"status":<7} {"seconds":>8} {"figures":>8}  title')
+    n_failed, total = 0, time.time()
+    for script, quick, full_options in entries:
+        status, seconds, n_figures, last_line = run_script(script, full_options if full else quick, full, log_dir)
+        print(f'{script:<{width}} {status:<7} {seconds:>8.1f} {n_figures:>8}  {script_title(script)}', flush=True)
+        if last_line:
+            print(f'    {last_line}  (log: {log_dir / Path(script).stem}.log)')
+            n_failed += 1
+    print(f'{len(entries) - n_failed} passed, {n_failed} failed in {time.time() - total:.0f} seconds')
+    return n_failed
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description='Run every script of the tutorial in slide order, headless.')
     parser.add_argument('only', nargs='*', help='run only the scripts whose path contains one of these words')
     parser.add_argument('--full', action='store_true', help="use the scripts' real settings, not quick ones")
-    parser.add_argument('--gallery', action='store_true',
-                        help="run the scripts of the README's pictures with their real settings and redraw docs/")
-    parser.add_argument('--notebooks', metavar='DIR',
-                        help='write every section script as a notebook (.ipynb) into DIR, for Google Colab')
-    parser.add_argument('--repo-url', metavar='URL',
-                        help="the address the notebooks clone on Colab (default: this checkout's `origin` remote)")
-    parser.add_argument('--check', action='store_true',
-                        help='check this Python, its packages, the device, the data and the output folder')
-    parser.add_argument('--site', metavar='DIR', help='build the tutorial as a website into DIR (docs/build_site.py; '
-                        'with --full, the scripts\' real settings)')
     args = parser.parse_args(argv)
-
-    if args.check:
-        import check_env
-        return check_env.main([])
-    if args.site:
-        return subprocess.call([sys.executable, str(DOCS / 'build_site.py'), args.site, *args.only] +
-                               (['--full'] if args.full else []))
-    if args.notebooks:
-        url = args.repo_url or origin_url()
-        if not url:
-            print("run_all.py: error: no address to clone on Colab: this checkout has no 'origin' remote "
-                  '(git remote get-url origin); give --repo-url URL, the address learners can clone', file=sys.stderr)
-            return 2
-        written = export_notebooks(args.notebooks, url)
-        print(f'{len(written)} notebooks in {Path(args.notebooks).resolve()}, cloning {url} on Colab')
-        for path in written:
-            relpath = path.resolve().relative_to(REPO_ROOT) if REPO_ROOT in path.resolve().parents else None
-            link = colab_link(url, relpath) if relpath else None
-            print(f'  {path}' + (f'  (once committed and pushed: {link})' if link else ''))
-        return 0
-
-    if args.gallery:
-        args.full = True
-        args.only = [script for script, _, _ in GALLERY]
-    selected = [entry for entry in SCRIPTS if not args.only or any(word in entry[0] for word in args.only)]
-    if not selected:
+    entries = select(args.only)
+    if not entries:
         parser.error(f'no script matches {args.only}')
-    log_dir = QUICK_OUT / 'logs'
-    log_dir.mkdir(parents=True, exist_ok=True)
-
-    print(f'{"script":<42} {"status":<7} {"seconds":>8} {"figures":>8}')
-    n_failed, total = 0, time.time()
-    for script, quick, full in selected:
-        status, seconds, n_figures, last_line = run_script(script, full if args.full else quick, args.full, log_dir)
-        print(f'{script:<42} {status:<7} {seconds:>8.1f} {n_figures:>8}', flush=True)
-        if last_line:
-            print(f'    {last_line}  (log: {log_dir / Path(script).stem}.log)')
-            n_failed += 1
-    print(f'{len(selected) - n_failed} passed, {n_failed} failed in {time.time() - total:.0f} seconds')
-    if args.gallery and not n_failed:
-        written = export_gallery()
-        print(f'Gallery: {len(written)} pictures in {DOCS} ({sum(p.stat().st_size for p in written) // 1024} KB)')
-    return 1 if n_failed else 0
+    return 1 if run_tour(entries, args.full) else 0
 
 
 if __name__ == '__main__':

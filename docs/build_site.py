@@ -5,16 +5,19 @@
     python docs/build_site.py DIR --full     # each script's defaults (the slides' runs): a GPU helps
     python docs/build_site.py DIR 01_tensors grad_descent   # only the scripts whose path has one of these words
 
-Then open DIR/index.html: the home page lists the sections in slide order, each script with its slide's title
-and a thumbnail of its first figure. A script's page shows its docstring, its `# %%` cells in order, each
-followed by what it printed and the figures it drew, the run time, and buttons to download the .py and .ipynb.
+Then open DIR/index.html: the home page lists the sections in slide order, each script with its title and a
+thumbnail of its first figure. A script's title is its docstring's (`run_all.script_title`): the slide that a
+lesson or concept script names, or what a further script does. A script's page shows its docstring, its `# %%`
+cells in order, each followed by what it printed and the figures it drew, the run time, and buttons to download
+the .py and .ipynb.
 
-It wraps `sphinx-build` with sphinx-gallery: the scripts (the ones of run_all.py's SCRIPTS, in that order) are
-copied into a staging folder, where each `# %% Title` line becomes a heading of the page, and executed there
-with the options of run_all.py's quick tour (or none: --full). Their outputs (figures, checkpoints) go to a
-temporary folder, never into the repository. The downloads are the scripts as they are in the repository.
-Scripts that need a window or several processes get a page with their code and how to run them, unrun.
-The build fails if a script fails, or if the page of a script that ran shows no output at all.
+It wraps `sphinx-build` with sphinx-gallery: the scripts (those of run_all.py's SCRIPTS, in that order: lesson
+scripts, and those of `concepts/` and `further/`) are copied into a staging folder, one folder per section, where
+each `# %% Title` line becomes a heading of the page, and executed there with the options of run_all.py's quick
+tour (or none: --full). Their outputs (figures, checkpoints) go to a temporary folder, never into the repository.
+The downloads are the scripts as they are in the repository. Scripts that need a window or several processes
+get a page with their code and how to run them, unrun. The build fails if a script fails, or if the page of a
+script that ran shows no output at all. Pages that are not scripts (EXTRA_PAGES) are built in after Sphinx.
 """
 import argparse
 import json
@@ -27,17 +30,24 @@ import tempfile
 import time
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parent
-REPO_ROOT = DOCS.parent
-CONF_DIR = DOCS / 'site'           # conf.py and the gallery's helpers
-PLAN_VAR = 'DL_SITE_PLAN'          # conf.py reads the build's plan (a JSON file) from this variable
-sys.path.insert(0, str(REPO_ROOT))
-import run_all  # noqa: E402  (the tour's list of scripts and their quick options)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # This checkout's run_all and common
+sys.path.insert(0, str(Path(__file__).resolve().parent / 'site'))  # The gallery's helpers, beside conf.py
+from site_gallery import PLAN_VAR  # noqa: E402  (the variable that names the build's plan, for conf.py)
 
+import run_all  # noqa: E402  (the tour's list of scripts, their titles and quick options)
+from common.paths import REPO_ROOT  # noqa: E402
+
+CONF_DIR = Path(__file__).resolve().parent / 'site'   # conf.py and the gallery's helpers
 # Scripts that the build shows but does not run: (why, how to run it). The DDP scripts are found by name.
 NEEDS_A_WINDOW = {'04_cnn_mnist/further/draw_digit.py': 'it opens a window to draw a digit with the mouse'}
 DDP_LINE = 'torchrun --standalone --nproc_per_node 2 {script}'
 CELL_HEADER = re.compile(r'^# ?%%(.*)$')
+KINDS = ("**Lesson scripts** are the slides' own code; **concept scripts** (`concepts/`) make a slide without code "
+         "runnable, its formula beside PyTorch's own; **further scripts** (`further/`) go beyond the slides. Each "
+         'page says which it is.')
+# Pages that are not scripts, built into the site's folder after Sphinx: functions f(site_dir, plan) that each
+# write site_dir/<name>/ (e.g. the Play page, docs/play/build_play.py, once the ONNX models are exported)
+EXTRA_PAGES = []
 
 
 def not_run_reason(script):
@@ -49,22 +59,6 @@ def not_run_reason(script):
     return None
 
 
-def slide_titles(section_dir):
-    """{script name: its slide's title} from the "Script | Slide" table of the section's README."""
-    readme = section_dir / 'README.md'
-    titles = {}
-    if readme.is_file():
-        for line in readme.read_text(encoding='utf-8').splitlines():
-            cells = [cell.strip() for cell in line.strip().strip('|').split('|')]
-            match = re.match(r'`([^`\s]+\.py)', cells[0]) if len(cells) >= 2 else None
-            if match and '/' not in match.group(1):
-                title = cells[1]
-                if title.startswith('(') and title.endswith(')'):  # "(data parallelism)": a topic beyond a slide
-                    title = title[1:-1]
-                titles[match.group(1)] = title[:1].upper() + title[1:]
-    return titles
-
-
 def section_title(section_dir):
     """The section README's first heading, e.g. '01_tensors: practice with tensors'."""
     readme = section_dir / 'README.md'
@@ -73,12 +67,6 @@ def section_title(section_dir):
             if line.startswith('# '):
                 return line[2:].strip()
     return section_dir.name
-
-
-def docstring_first_line(path):
-    import ast
-    docstring = ast.get_docstring(ast.parse(path.read_text(encoding='utf-8'))) or path.stem
-    return docstring.strip().split('\n\n')[0].replace('\n', ' ').split('. ')[0].rstrip('.')
 
 
 def rst_heading(text, underline):
@@ -123,12 +111,6 @@ def staged_source(path, title):
     return '\n'.join(out) + '\n'
 
 
-def fill(options, out_dir, out_root):
-    """run_all's options with `{out}` replaced by `out_dir` and `{out:name}` by `out_root/name` (as run_all does)."""
-    return [option.replace('{out}', str(out_dir)).replace('{out:', f'{out_root}/').replace('}', '')
-            for option in options]
-
-
 def full_options(quick, full):
     """--full: the script's defaults, except where the quick options name the build's folders (--out-dir, the
     model that the build trained), so that outputs stay out of the repository and a load script finds the model."""
@@ -140,71 +122,74 @@ def full_options(quick, full):
 
 
 def make_plan(words, full, staging, out_root):
-    """What to build: the scripts of run_all.SCRIPTS whose path has one of `words` (all if none), in order."""
-    chosen = [entry for entry in run_all.SCRIPTS if not words or any(word in entry[0] for word in words)]
+    """What to build: the scripts of run_all.SCRIPTS whose path has one of `words` (all if none), in slide order.
+    Each script's page is <section>/<script name> (lesson, concept and further scripts side by side), titled by
+    `run_all.script_title`; its outputs go to `out_root`/<script name>."""
+    chosen = run_all.select(words)
     if not chosen:
         raise SystemExit(f'error: no script of run_all.py matches {words}')
-    listed = {script for script, _, _ in run_all.SCRIPTS}
     scripts = []
     for script, quick, full_opts in chosen:
         path = REPO_ROOT / script
         if not path.is_file():
             raise SystemExit(f'error: {script} (in run_all.SCRIPTS) does not exist')
-        titles = slide_titles(path.parent)
-        title = titles.get(path.name) or docstring_first_line(path)
-        options = full_options(quick, full_opts) if full else list(quick)
-        out_dir = out_root / path.stem
-        argv = fill(options, out_dir, out_root)
+        section = Path(script).parts[0]
+        page = f'{section}/{path.stem}'
+        if page in {entry['page'] for entry in scripts}:
+            raise SystemExit(f'error: two scripts of {section} are named {path.name}: their pages would clash')
+        argv = run_all.fill(full_options(quick, full_opts) if full else quick, script, root=out_root)
         shown = [option.replace(str(out_root), 'TMP') for option in argv]
         reason = not_run_reason(script)
-        scripts.append({'script': script, 'source': str(path), 'section': path.parent.name, 'title': title,
-                        'argv': argv,
-                        'command': ' '.join(['python', script, *shown]), 'out_dir': str(out_dir),
+        scripts.append({'script': script, 'source': str(path), 'section': section, 'page': page,
+                        'kind': run_all.script_kind(script), 'title': run_all.script_title(script), 'argv': argv,
+                        'command': ' '.join(['python', script, *shown]), 'out_dir': str(out_root / path.stem),
                         'not_run': reason and reason[0], 'run_line': reason and reason[1]})
     sections = sorted({entry['section'] for entry in scripts})
-    unlisted = sorted(str(path.relative_to(REPO_ROOT)) for section in sections
-                      for path in (REPO_ROOT / section).glob('*.py')
-                      if str(path.relative_to(REPO_ROOT)) not in listed and '# %%' in path.read_text(encoding='utf-8'))
+    listed = {script for script, _, _ in run_all.SCRIPTS}
+    unlisted = [script for script in map(str, (path.relative_to(REPO_ROOT) for path in run_all.section_scripts()))
+                if Path(script).parts[0] in sections and script not in listed]
     return {'full': full, 'scripts': scripts, 'sections': sections, 'unlisted': unlisted,
             'staging': str(staging), 'out_root': str(out_root),
             'quick_from': 'run_all.py (SCRIPTS: the quick tour, the options the tests use too)'}
 
 
 def stage(plan, source):
-    """Write the sphinx-gallery tree: src/<section>/ with the section's .py files (scripts staged, modules
-    as they are) and a header per folder; return the folder of the examples."""
+    """Write the sphinx-gallery tree: src/<section>/ with a header and a staged copy of each page's script (from the
+    section's top, `concepts/` or `further/`); return the folder of the examples. Nothing else is copied: the
+    scripts import their section's modules (the lesson, `helpers/`) from the repository by `common.add_to_path`,
+    as they do from any folder."""
     examples = source / 'src'
     mode = "each script's defaults (`--full`)" if plan['full'] else 'quick settings, those of `python run_all.py`'
     intro = ('Every script of the tutorial in slide order, each with what it printed and drew when this site was '
              f'built ({mode}). Each page names its slide and ends with buttons to download the script as a `.py` '
-             'file or a Jupyter notebook.')
-    (examples).mkdir(parents=True)
+             'file or a Jupyter notebook. ' + KINDS)
+    examples.mkdir(parents=True)
     (examples / 'GALLERY_HEADER.rst').write_text(
         rst_heading('Deep Learning Tutorial with PyTorch', '=') + '\n' + intro + '\n', encoding='utf-8')
-    pages = {entry['script']: entry for entry in plan['scripts']}
     for section in plan['sections']:
-        folder = examples / section
-        folder.mkdir()
-        (folder / 'GALLERY_HEADER.rst').write_text(rst_heading(section_title(REPO_ROOT / section), '-'),
-                                                   encoding='utf-8')
-        for path in sorted((REPO_ROOT / section).glob('*.py')):
-            entry = pages.get(f'{section}/{path.name}')
-            if entry:
-                (folder / path.name).write_text(staged_source(path, entry['title']), encoding='utf-8')
-            else:  # A module that the scripts import (e.g. mnist_image.py), beside them as in the repository
-                shutil.copy2(path, folder / path.name)
+        (examples / section).mkdir()
+        (examples / section / 'GALLERY_HEADER.rst').write_text(rst_heading(section_title(REPO_ROOT / section), '-'),
+                                                               encoding='utf-8')
+    for entry in plan['scripts']:
+        staged = staged_source(Path(entry['source']), entry['title'])
+        (examples / f'{entry["page"]}.py').write_text(staged, encoding='utf-8')
     return examples
+
+
+def add_extra_pages(site, plan):
+    """Build each of EXTRA_PAGES (pages that are not scripts) into the site's folder `site`."""
+    for build in EXTRA_PAGES:
+        build(site, plan)
 
 
 def check_pages(plan, source, site):
     """The pytorch/tutorials check: every page of a script that ran shows output (printed text or a figure).
     Print one line per page; return the number of pages without output or missing."""
-    print(f'{"page":<44} {"seconds":>8} {"outputs":>8} {"figures":>8}')
+    width = max([len(entry['script']) for entry in plan['scripts']] + [4])
+    print(f'{"page":<{width}} {"seconds":>8} {"outputs":>8} {"figures":>8}')
     bad = 0
     for entry in plan['scripts']:
-        stem = Path(entry['script']).stem
-        rst = source / entry['section'] / f'{stem}.rst'
-        html = site / entry['section'] / f'{stem}.html'
+        rst, html = source / f'{entry["page"]}.rst', site / f'{entry["page"]}.html'
         text = rst.read_text(encoding='utf-8') if rst.is_file() else ''
         outputs = text.count('.. rst-class:: sphx-glr-script-out')
         figures = len(re.findall(r'image-sg:: \S*images/sphx_glr_', text))
@@ -217,7 +202,7 @@ def check_pages(plan, source, site):
             status = 'not run: ' + entry['not_run']
         elif outputs + figures == 0:
             status, bad = 'NO OUTPUT', bad + 1
-        print(f'{entry["script"]:<44} {seconds:>8.1f} {outputs:>8} {figures:>8}  {status}'.rstrip())
+        print(f'{entry["script"]:<{width}} {seconds:>8.1f} {outputs:>8} {figures:>8}  {status}'.rstrip())
     return bad
 
 
@@ -244,6 +229,8 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
     code = subprocess.run(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL).returncode
     seconds = time.time() - start
     bad = check_pages(plan, source, site) if code == 0 else 0
+    if code == 0 and not bad:
+        add_extra_pages(site, plan)
     if keep:
         print(f'Staging folder kept: {staging}')
     else:

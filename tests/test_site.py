@@ -1,8 +1,10 @@
 """Tests of the website (docs/build_site.py): the build's plan and its no-output check, then a real build of
 two small scripts' pages, opened in headless Chromium (Debian's `chromium`, driven by Playwright): each page
 shows its code, a value its slide prints and its figures, and its download links lead to the files."""
+import ast
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +60,60 @@ def test_quick_options_are_run_all_ones_and_outputs_stay_out_of_the_repository(t
                            'torchrun --standalone --nproc_per_node 2 04_cnn_mnist/further/cnn_mnist_ddp.py'}
 
 
+def is_a_title(title):
+    """A page title, not a number ("99.03 %"), a half-sentence or a paragraph: a capital first, parentheses and
+    quotes closed, no colon or sentence's end in it, at most 70 characters."""
+    return (len(title) <= 70 and title[:1].isupper() and not re.fullmatch(r'[\d\s.,%]+', title)
+            and title.count('(') == title.count(')') and title.count('"') % 2 == 0
+            and not re.search(r'[:;]|(?<!vs)\. |[.,]$', title))
+
+
+# The pages the issue found titled by a number, a half-sentence or a paragraph, and some of each form of docstring
+TITLES = {
+    '04_cnn_mnist/cnn_mnist.py': 'Digit Classification with the MNIST Dataset (1/4)-(4/4)',
+    '04_cnn_mnist/further/cnn_mnist_further.py': 'Training the MNIST CNN better in the same time',
+    '04_cnn_mnist/further/cnn_mnist_ddp.py': 'Data-parallel training of the MNIST CNN',
+    '04_cnn_mnist/further/draw_digit.py': 'Draw a digit with the mouse',
+    '01_tensors/create_tensor.py': 'Creating a Tensor (1/2)-(2/2)',
+    '04_cnn_mnist/mnist_dataset.py': 'MNIST Dataset and Loading the MNIST Dataset',
+    '02_autograd/grad_descent.py': 'Gradient Descent by Hands',
+}
+
+
+def test_every_page_of_the_site_is_titled_by_its_slide_or_what_it_does(tmp_path):
+    import run_all
+    plan = build_site.make_plan([], False, tmp_path, tmp_path / 'out')
+    titles = {entry['script']: entry['title'] for entry in plan['scripts']}
+    assert {script: titles[script] for script in TITLES} == TITLES
+    for entry in plan['scripts']:
+        script, title = entry['script'], entry['title']
+        assert is_a_title(title), (script, title)
+        assert title == run_all.script_title(script) and entry['kind'] == run_all.script_kind(script)
+        docstring = ast.get_docstring(ast.parse((REPO_ROOT / script).read_text()))
+        if entry['kind'] == 'further':  # What it does: the start of its docstring
+            assert docstring.startswith(title), (script, title)
+        else:  # The title is made of the slides quoted in the docstring (after `Slide` or `Slides`), joined
+            assert re.search(r'^Slides? "', docstring, re.M), script
+            rest = title
+            for quoted in sorted(re.findall(r'"(?:Practice\) )?([^"]+)"', docstring), key=len, reverse=True):
+                rest = rest.replace(quoted, '')
+            assert re.fullmatch(r'(?:\s|,|-|\band\b)*', rest), (script, title, rest)
+
+
+def test_staged_pages_of_a_section_hold_its_lesson_concept_and_further_scripts(tmp_path):
+    plan = build_site.make_plan(['conv_output_size', 'draw_digit', 'cnn_class_styles'], False, tmp_path, tmp_path)
+    assert [(entry['page'], entry['kind']) for entry in plan['scripts']] == [
+        ('04_cnn_mnist/conv_output_size', 'concept'), ('04_cnn_mnist/draw_digit', 'further'),
+        ('04_cnn_mnist/cnn_class_styles', 'lesson')]  # Slide order, the pages side by side in their section
+    assert '04_cnn_mnist/helpers/make_test_digit.py' in plan['unlisted']  # Said: it gets no page
+    examples = build_site.stage(plan, tmp_path / 'source')
+    staged = sorted(path.relative_to(examples).as_posix() for path in examples.rglob('*') if path.is_file())
+    assert staged == ['04_cnn_mnist/GALLERY_HEADER.rst', '04_cnn_mnist/cnn_class_styles.py',
+                      '04_cnn_mnist/conv_output_size.py', '04_cnn_mnist/draw_digit.py', 'GALLERY_HEADER.rst']
+    assert (examples / '04_cnn_mnist' / 'draw_digit.py').read_text().startswith(
+        '"""Draw a digit with the mouse\n===========================\n\nDraw a digit with the mouse:')
+
+
 def test_full_build_runs_the_defaults_but_keeps_the_build_folders(tmp_path):
     plan = build_site.make_plan(['cnn_mnist_load', 'rnn_name2lang_load', 'cpu_vs_gpu'], True, tmp_path, tmp_path)
     argv = {Path(entry['script']).name: entry['argv'] for entry in plan['scripts']}
@@ -90,17 +146,17 @@ def fake_page(source, site, section, stem, rst_body):
 
 def test_the_check_fails_a_page_without_output_but_not_a_page_that_is_not_run(tmp_path, capsys):
     source, site = tmp_path / 'source', tmp_path / 'site'
-    plan = {'scripts': [{'script': 's/printed.py', 'section': 's', 'not_run': None},
-                        {'script': 's/drew.py', 'section': 's', 'not_run': None},
-                        {'script': 's/window.py', 'section': 's', 'not_run': 'it needs a window'}]}
+    plan = {'scripts': [{'script': 's/printed.py', 'page': 's/printed', 'not_run': None},
+                        {'script': 's/further/drew.py', 'page': 's/drew', 'not_run': None},
+                        {'script': 's/window.py', 'page': 's/window', 'not_run': 'it needs a window'}]}
     fake_page(source, site, 's', 'printed', '.. rst-class:: sphx-glr-script-out\n\n .. code-block:: none\n\n    1\n')
     fake_page(source, site, 's', 'drew', '.. image-sg:: /s/images/sphx_glr_drew_001.png\n   :alt: x\n')
     fake_page(source, site, 's', 'window', '.. code-block:: Python\n\n    x = 1\n')
     assert build_site.check_pages(plan, source, site) == 0
-    plan['scripts'].append({'script': 's/silent.py', 'section': 's', 'not_run': None})
+    plan['scripts'].append({'script': 's/silent.py', 'page': 's/silent', 'not_run': None})
     fake_page(source, site, 's', 'silent', '.. code-block:: Python\n\n    x = 1\n\n**Total running time of the '
                                            'script:** (0 minutes 0.000 seconds)\n')
-    plan['scripts'].append({'script': 's/missing.py', 'section': 's', 'not_run': None})
+    plan['scripts'].append({'script': 's/missing.py', 'page': 's/missing', 'not_run': None})
     assert build_site.check_pages(plan, source, site) == 2
     out = capsys.readouterr().out
     assert 's/silent.py' in out and 'NO OUTPUT' in out and 'MISSING' in out
@@ -170,7 +226,8 @@ def test_page_shows_code_output_figures_and_downloads(site, browser, script, cod
     folder, _ = site
     page = browser.new_page()
     page.goto((folder / script).with_suffix('.html').as_uri())
-    assert 'Built with quick settings' in page.inner_text('article')
+    article = page.inner_text('article')
+    assert f'This page is {script}, a lesson script' in article and 'Built with quick settings' in article
     code = '\n'.join(page.locator('div.highlight-Python pre').all_inner_texts())
     assert code_line in code
     printed = '\n'.join(page.locator('div.sphx-glr-script-out pre').all_inner_texts())
@@ -197,6 +254,8 @@ def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser)
     page.goto((folder / 'index.html').as_uri())
     titles = page.locator('div.sphx-glr-thumbnail-title').all_inner_texts()
     assert titles == ['Gradient Descent by Hands', 'Observing Vanishing Gradients']  # The slides' titles
+    sidebar = page.locator('.sidebar-tree a').all_inner_texts()
+    assert [title for title in sidebar if title in titles] == titles  # The same titles in the sidebar
     headings = page.locator('article h2').all_inner_texts()
     assert [heading.split(':')[0] for heading in headings] == ['02_autograd', '03_nn_iris']
     widths = page.eval_on_selector_all('div.sphx-glr-thumbcontainer img', 'images => images.map(i => i.naturalWidth)')

@@ -1,10 +1,13 @@
 """Sphinx configuration of the tutorial's website. Build it with `python docs/build_site.py DIR`: that
 stages the scripts in a temporary source folder and runs sphinx-build with this folder as its -c."""
+import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import site_gallery  # noqa: E402  (the plan of this build and the gallery's helpers)
+
+PLAN = site_gallery.plan()
 
 project = 'Deep Learning Tutorial with PyTorch'
 author = 'Sunglok Choi (slides); the tutorial scripts'
@@ -24,10 +27,8 @@ sphinx_gallery_conf = {
     'examples_dirs': 'src',                      # The staged scripts, one folder per section
     'gallery_dirs': '.',                         # The pages: the home page is the gallery's index
     'filename_pattern': r'^(?!(?:%s)$)' % '|'.join(
-        [r'.*' + entry['script'].split('/')[-1].replace('.', r'\.') for entry in site_gallery.PLAN['scripts']
+        [r'.*[\\/]' + re.escape(entry['page'].split('/')[-1]) + r'\.py' for entry in PLAN['scripts']
          if entry['not_run']] or ['$^']),    # Run every script but those that need a window or processes
-    'ignore_pattern': r'(?:^|[\\/])(?!(?:%s)$)[^\\/]+\.py$' % '|'.join(
-        entry['script'].split('/')[-1].replace('.', r'\.') for entry in site_gallery.PLAN['scripts']),
     'within_subsection_order': site_gallery.SlideOrder,
     'reset_argv': site_gallery.reset_argv,
     'image_scrapers': (site_gallery.saved_figures, 'matplotlib'),

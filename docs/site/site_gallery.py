@@ -1,7 +1,8 @@
 """The sphinx-gallery helpers of the site (docs/build_site.py): the scripts' order, options, figures and notes.
 
-The build's plan (docs/build_site.py writes it) lists the scripts in slide order with the options they run
-with; conf.py hands these functions to sphinx-gallery. Module-level functions and classes, so that Sphinx
+The build's plan (docs/build_site.py writes it, a JSON file named by $DL_SITE_PLAN) lists the scripts in slide
+order, each with its page (<section>/<name>), title, kind and the options it runs with; conf.py hands these
+functions to sphinx-gallery. Module-level functions and classes, so that Sphinx
 can cache the configuration that names them.
 """
 import json
@@ -10,26 +11,26 @@ import re
 import shutil
 from pathlib import Path
 
-PLAN_VAR = 'DL_SITE_PLAN'
+PLAN_VAR = 'DL_SITE_PLAN'  # docs/build_site.py names the build's plan (a JSON file) in this variable
+_plan = {}
 
 
-def load_plan():
-    """The plan of this build, or a clear error when conf.py is used without docs/build_site.py."""
-    path = os.environ.get(PLAN_VAR)
-    if not path or not Path(path).is_file():
-        raise SystemExit('error: build the site with `python docs/build_site.py DIR` (it stages the scripts '
-                         'and writes the plan that docs/site/conf.py reads)')
-    return json.loads(Path(path).read_text(encoding='utf-8'))
-
-
-PLAN = load_plan()
-PAGES = {entry['script']: entry for entry in PLAN['scripts']}
+def plan():
+    """The plan of this build (read once), or a clear error when conf.py is used without docs/build_site.py."""
+    if not _plan:
+        path = os.environ.get(PLAN_VAR)
+        if not path or not Path(path).is_file():
+            raise SystemExit('error: build the site with `python docs/build_site.py DIR` (it stages the scripts '
+                             'and writes the plan that docs/site/conf.py reads)')
+        _plan.update(json.loads(Path(path).read_text(encoding='utf-8')))
+        _plan['pages'] = {entry['page']: entry for entry in _plan['scripts']}
+    return _plan
 
 
 def page_of(src_file):
     """The plan's entry of a staged script (`.../src/<section>/<name>.py`)."""
     path = Path(src_file)
-    return PAGES.get(f'{path.parent.name}/{path.name}')
+    return plan()['pages'].get(f'{path.parent.name}/{path.stem}')
 
 
 class SlideOrder:
@@ -38,10 +39,10 @@ class SlideOrder:
 
     def __init__(self, src_dir):
         self.src_dir = src_dir
-        self.order = {Path(entry['script']).name: number for number, entry in enumerate(PLAN['scripts'])}
+        self.order = {Path(entry['page']).name: number for number, entry in enumerate(plan()['scripts'])}
 
     def __call__(self, filename):
-        return self.order.get(Path(filename).name, len(self.order)), filename
+        return self.order.get(Path(filename).stem, len(self.order)), filename
 
     def __repr__(self):
         return f'<{self.__class__.__name__}>'
@@ -79,20 +80,25 @@ def saved_figures(block, block_vars, gallery_conf):
     return figure_rst(images, gallery_conf['src_dir']) if images else ''
 
 
+KIND_NOTE = {'lesson': "a lesson script, the slide's own code", 'concept': 'a concept script: the slide made runnable',
+             'further': 'a further script, beyond the slides'}
+
+
 def settings_note(entry):
-    """The note under a page's title: how the build ran the script (or why it did not, and how to)."""
+    """The note under a page's title: which script it is, and how the build ran it (or why it did not, and how to)."""
+    kind = f'This page is ``{entry["script"]}``, {KIND_NOTE.get(entry["kind"], entry["kind"])}. '
     if entry['not_run']:
-        return (f'.. note::\n\n   Not run by this build: {entry["not_run"]}. Run it on your machine with '
+        return (f'.. note::\n\n   {kind}Not run by this build: {entry["not_run"]}. Run it on your machine with '
                 f'``{entry["run_line"]}``.\n')
-    if PLAN['full']:
-        return f'.. note::\n\n   Built with the script\'s defaults (``--full``): ``{entry["command"]}``.\n'
+    if plan()['full']:
+        return f'.. note::\n\n   {kind}Built with the script\'s defaults (``--full``): ``{entry["command"]}``.\n'
     if not entry['argv']:
-        return (f'.. note::\n\n   Built with quick settings, those of ``python run_all.py``: this script has none, and '
-                f'ran as ``{entry["command"]}``, with its defaults.\n')
+        return (f'.. note::\n\n   {kind}Built with quick settings, those of ``python run_all.py``: this script has '
+                f'none, and ran as ``{entry["command"]}``, with its defaults.\n')
     temp = ' (TMP: a temporary folder)' if 'TMP' in entry['command'] else ''
-    return (f'.. note::\n\n   Built with quick settings, those of ``python run_all.py`` (the tests use them too): '
-            f'``{entry["command"]}``{temp}. Without these options the script runs with its defaults, the slide\'s '
-            'settings.\n')
+    return (f'.. note::\n\n   {kind}Built with quick settings, those of ``python run_all.py`` (the tests use them '
+            f'too): ``{entry["command"]}``{temp}. Without these options the script runs with its defaults, the '
+            'slide\'s settings.\n')
 
 
 ZIP_DOWNLOAD = re.compile(r'\n *\.\. container:: sphx-glr-download sphx-glr-download-zip\n\n *:download:`[^`]*`\n')
@@ -101,7 +107,7 @@ ZIP_DOWNLOAD = re.compile(r'\n *\.\. container:: sphx-glr-download sphx-glr-down
 def finish_page(app, docname, source):
     """Sphinx `source-read` of a script's page: the settings note under its title; the download of the .py is
     the script as it is in the repository (the staged copy has the headings added for the page); no zip."""
-    entry = PAGES.get(f'{docname}.py')
+    entry = plan()['pages'].get(docname)
     if entry is None:
         return
     title = re.escape(entry['title'])
