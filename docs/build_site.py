@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / 'site'))  # The gallery
 from site_gallery import PLAN_VAR  # noqa: E402  (the variable that names the build's plan, for conf.py)
 
 import run_all  # noqa: E402  (the tour's list of scripts, their titles and quick options)
-from common.paths import REPO_ROOT  # noqa: E402
+from common import UserError  # noqa: E402
+from common.paths import DATA_ENV_VAR, REPO_ROOT, resolve_data_dir  # noqa: E402
 
 CONF_DIR = Path(__file__).resolve().parent / 'site'   # conf.py and the gallery's helpers
 # Scripts that the build shows but does not run: (why, how to run it). The DDP scripts are found by name.
@@ -211,6 +212,7 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
     site = Path(site_dir).resolve()
     if site.exists() and not site.is_dir():
         raise SystemExit(f'error: {site_dir} is a file, not a folder')
+    data_dir = resolve_data_dir(data_dir) if data_dir else None  # A folder that does not exist: said at once
     staging = Path(tempfile.mkdtemp(prefix='dl_tutorial_site_'))
     source, out_root = staging / 'source', staging / 'outputs'
     plan = make_plan(list(only), full, staging, out_root)
@@ -221,7 +223,7 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
     plan_file.write_text(json.dumps(plan, indent=1), encoding='utf-8')
     env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1', **{PLAN_VAR: str(plan_file)})
     if data_dir:
-        env['DL_DATA_DIR'] = str(Path(data_dir).resolve())
+        env[DATA_ENV_VAR] = str(data_dir)
     command = [sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-c', str(CONF_DIR), '-d',
                str(staging / 'doctrees'), str(source), str(site)]
     print(f'Building {len(plan["scripts"])} pages ({"full" if full else "quick"} settings) into {site}')
@@ -259,7 +261,10 @@ def main(argv=None):
         import sphinx_gallery  # noqa: F401
     except ModuleNotFoundError as error:
         raise SystemExit(f"error: {error}; run 'pip install -r docs/requirements.txt'") from None
-    return build_site(args.site_dir, args.full, args.only, args.data_dir, args.keep)
+    try:
+        return build_site(args.site_dir, args.full, args.only, args.data_dir, args.keep)
+    except UserError as error:
+        raise SystemExit(f'error: {error}') from None
 
 
 if __name__ == '__main__':
