@@ -79,22 +79,22 @@ def plot_unrolled(name, hs):
     """The slide's figure with numbers: the unit A unrolled over the letters of `name`, each h_t as a column of
     colored cells (one per hidden unit), the arrow h_{t-1} -> A carrying the state to the next step."""
     length, hidden_size = hs.shape
-    fig, ax = plt.subplots(figsize=(1.7 * length + 1.5, 4.2))
+    fig, ax = plt.subplots(figsize=(min(1.7 * length + 1.5, 18), 4.2))  # At most 18 inches wide: long names squeeze
     cell = 1.6 / hidden_size  # The height of one hidden unit's cell
     for t in range(length):
         ax.add_patch(plt.Rectangle((2 * t - 0.4, 0.6), 0.8, 0.8, facecolor='#9ecae1', edgecolor='black'))
         ax.text(2 * t, 1.0, 'A', ha='center', va='center', fontsize=16)
-        ax.text(2 * t, -0.2, f"x_{t + 1} = '{name[t]}'", ha='center', va='center', fontsize=11)
+        ax.text(2 * t, -0.2, f"'{name[t]}'", ha='center', va='center', fontsize=12)
         ax.annotate('', xy=(2 * t, 0.6), xytext=(2 * t, 0.0), arrowprops={'arrowstyle': '->'})
         ax.annotate('', xy=(2 * t, 2.0), xytext=(2 * t, 1.4), arrowprops={'arrowstyle': '->'})
         image = ax.imshow(hs[t].reshape(-1, 1).numpy(), cmap='coolwarm', vmin=-1, vmax=1,
                           extent=(2 * t - 0.2, 2 * t + 0.2, 2.0 + hidden_size * cell, 2.0))
-        ax.text(2 * t, 2.1 + hidden_size * cell, f'h_{t + 1}', ha='center', va='bottom', fontsize=11)
+        ax.text(2 * t, 2.1 + hidden_size * cell, f'h_{t + 1}', ha='center', va='bottom', fontsize=10)
         if t + 1 < length:
             ax.annotate('', xy=(2 * t + 1.6, 1.0), xytext=(2 * t + 0.4, 1.0), arrowprops={'arrowstyle': '->'})
-            ax.text(2 * t + 1.0, 1.1, f'h_{t + 1}', ha='center', va='bottom', fontsize=9)
     ax.annotate('', xy=(-0.4, 1.0), xytext=(-1.4, 1.0), arrowprops={'arrowstyle': '->'})
     ax.text(-0.9, 1.1, 'h_0 = 0', ha='center', va='bottom', fontsize=9)
+    ax.text(-0.9, -0.2, 'x_t:', ha='center', va='center', fontsize=11)
     ax.set_xlim(-1.6, 2 * length - 0.8)
     ax.set_ylim(-0.5, 2.6 + hidden_size * cell)
     ax.axis('off')
