@@ -3,7 +3,9 @@
 The page (index.html, play.js, mnist_image.js, play.css) runs the two exported models in the browser with
 onnxruntime-web, which `npm ci` installs from the npm registry at the version that package-lock.json pins (no
 CDN: the page requests nothing outside its folder). npm runs in a temporary copy of package.json and
-package-lock.json, so the repository stays untouched (and may be read-only).
+package-lock.json, so the repository stays untouched (and may be read-only); the three files of onnxruntime-web
+that the page needs are kept in a cache folder named by the lock file's hash (~/.cache/dl_tutorial_play/), so the
+next build (the tests') copies them from there instead of running npm again.
 
     python docs/play/build_play.py SITE_DIR --cnn results/cnn_mnist/cnn_mnist.onnx \\
         --rnn results/rnn_name2lang/rnn_name2lang.onnx
@@ -13,7 +15,9 @@ Each model comes with the .json that the export wrote beside it (`cnn_mnist.onnx
 `python -m http.server -d SITE_DIR`, and open /play/.
 """
 import argparse
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -58,34 +62,69 @@ def read_model_info(onnx_path, keys):
 
 
 def copy_model(onnx_path, target):
-    """Copy the model to `target` as one file: weights kept as external data beside it are put inside."""
-    try:
-        import onnx
-    except ImportError:  # Without the onnx package: the file as it is (the exporters here write one file)
+    """Copy the model to `target` as one file: weights that the export kept beside it (`<name>.onnx.data`, as
+    PyTorch's torch.export-based exporter writes them) are put inside, since the page fetches one file."""
+    onnx_path = Path(onnx_path)
+    if not Path(f'{onnx_path}.data').is_file():
         shutil.copyfile(onnx_path, target)
         return
-    model = onnx.load(str(onnx_path), load_external_data=False)
-    external = any(tensor.data_location == onnx.TensorProto.EXTERNAL for tensor in model.graph.initializer)
-    if external:
-        onnx.load_external_data_for_model(model, str(Path(onnx_path).parent))
-        onnx.save_model(model, str(target), save_as_external_data=False)
-    else:
-        shutil.copyfile(onnx_path, target)
+    import onnx  # Only here: importing it takes seconds
+    model = onnx.load(str(onnx_path))  # With its external data
+    onnx.save_model(model, str(target), save_as_external_data=False)
 
 
-def build_play(site_dir, cnn_onnx, rnn_onnx):
-    """Write the Play page with its models and onnxruntime-web into `site_dir/play/`; return that folder."""
-    infos = {name: read_model_info(path, keys) for (name, keys), path in zip(MODELS.items(), (cnn_onnx, rnn_onnx))}
-    out = Path(site_dir) / 'play'
+def cache_folder():
+    """Where the onnxruntime-web files of this package-lock.json are kept between builds."""
+    lock = hashlib.sha256((PLAY_DIR / 'package-lock.json').read_bytes()).hexdigest()[:16]
+    root = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache')
+    return root / 'dl_tutorial_play' / f'onnxruntime-web-{lock}'
+
+
+def install_ort(target, cache=True):
+    """Put onnxruntime-web's files (ORT_FILES) into `target`: `npm ci` with the pinned versions, or the cache of
+    an earlier `npm ci` of the same package-lock.json."""
+    cached = cache_folder()
+    if cache and all((cached / name).is_file() for name in ORT_FILES):
+        shutil.copytree(cached, target)
+        return
     with tempfile.TemporaryDirectory(prefix='play_npm_') as npm_dir:
         for name in ('package.json', 'package-lock.json'):
             shutil.copy2(PLAY_DIR / name, Path(npm_dir) / name)
         npm_ci(npm_dir)
-        if out.exists():
-            shutil.rmtree(out)
-        (out / 'ort').mkdir(parents=True)
+        target.mkdir(parents=True)
         for name in ORT_FILES:
-            shutil.copy2(Path(npm_dir) / ORT_DIST / name, out / 'ort' / name)
+            shutil.copy2(Path(npm_dir) / ORT_DIST / name, target / name)
+    if cache:
+        save_to_cache(target, cached)
+
+
+def save_to_cache(folder, cached):
+    """Copy ORT_FILES of `folder` to `cached`, whole or not at all: written aside, then renamed (a read-only home,
+    or another build that was first: no cache, and the build goes on)."""
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix='partial_', dir=cached.parent))
+    except OSError:
+        return
+    try:
+        for name in ORT_FILES:
+            shutil.copy2(folder / name, partial / name)
+        partial.rename(cached)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def build_play(site_dir, cnn_onnx, rnn_onnx, cache=True):
+    """Write the Play page with its models and onnxruntime-web into `site_dir/play/`; return that folder.
+
+    `cache=False`: run `npm ci` even when the cache holds the files of this package-lock.json.
+    """
+    infos = {name: read_model_info(path, keys) for (name, keys), path in zip(MODELS.items(), (cnn_onnx, rnn_onnx))}
+    out = Path(site_dir) / 'play'
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    install_ort(out / 'ort', cache)
     for name in PAGE_FILES:
         shutil.copy2(PLAY_DIR / name, out / name)
     for (name, info), path in zip(infos.items(), (cnn_onnx, rnn_onnx)):
@@ -99,9 +138,10 @@ def main(argv=None):
     parser.add_argument('site_dir', metavar='SITE_DIR', help='the site folder; the page goes into SITE_DIR/play/')
     parser.add_argument('--cnn', required=True, help='cnn_mnist.onnx (its .json beside it)')
     parser.add_argument('--rnn', required=True, help='rnn_name2lang.onnx (its .json beside it)')
+    parser.add_argument('--no-cache', action='store_true', help='run npm ci even when the cache has the files')
     args = parser.parse_args(argv)
     try:
-        out = build_play(args.site_dir, args.cnn, args.rnn)
+        out = build_play(args.site_dir, args.cnn, args.rnn, cache=not args.no_cache)
     except PlayBuildError as error:
         print(f'error: {error}', file=sys.stderr)
         return 1

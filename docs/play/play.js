@@ -3,8 +3,9 @@
 //
 // For the tests (tests/test_play.py) the page leaves what it computed on `window`: lastDigitInput (the 28 x 28
 // input, 784 numbers), lastDigitProbs, lastDigitFrom ('pad' or the file's name), digitGuessCount,
-// lastNameProbs ({name, probs} in the model's order of languages), nameGuessCount, padInk() (the pad's ink, 0..1)
-// and playTimings (milliseconds since the page was opened: models ready, first guesses).
+// lastNameProbs ({name, probs} in the model's order of languages), nameGuessCount, padInk() (the pad's ink, 0..1),
+// digitBusy and nameBusy (a guess runs or waits) and playTimings (milliseconds since the page was opened: models
+// ready, first guesses).
 import * as ort from './ort/ort.wasm.min.mjs';
 import {BlankImage, centerDigit, removePaper, shrink, readImageFile} from './mnist_image.js';
 
@@ -23,11 +24,15 @@ const timings = window.playTimings = {};
 const models = {};
 window.digitGuessCount = 0;
 window.nameGuessCount = 0;
+// Busy while a guess runs or waits: the tests wait for the last one
+Object.defineProperty(window, 'digitBusy', {get: () => digitRunning || digitSource !== null});
+Object.defineProperty(window, 'nameBusy', {get: () => nameRunning});
 
 // --- Loading the models and what the export wrote beside them ------------------------------------------------
-function percent(accuracy) {
+function accuracyText(accuracy, what) {
+  if (typeof accuracy !== 'number') return `accuracy not measured ${what}`;  // null: the export did not measure it
   const value = accuracy <= 1 ? 100 * accuracy : accuracy;  // A fraction (0.991) or already a percentage
-  return `${value.toFixed(1)} %`;
+  return `accuracy ${value.toFixed(1)}\u00a0% ${what}`;  // No line break before the %
 }
 
 async function loadModel(file) {
@@ -65,14 +70,14 @@ async function start() {
     loadModel(CNN_FILE).then(model => {
       models.cnn = model;
       timings.cnnReady = performance.now();
-      describe('digit-model', `: test accuracy ${percent(model.info.accuracy)} on the 10,000 MNIST test images`,
+      describe('digit-model', `: ${accuracyText(model.info.accuracy, 'on the 10,000 MNIST test images')}`,
                'MyCNN of <a href="../04_cnn_mnist/cnn_mnist.html">cnn_mnist.py</a>');
       guessDigit();
     }),
     loadModel(RNN_FILE).then(model => {
       models.rnn = model;
       timings.rnnReady = performance.now();
-      describe('name-model', `: accuracy ${percent(model.info.accuracy)} on held-out names, `
+      describe('name-model', `: ${accuracyText(model.info.accuracy, 'on held-out names')}, `
                + `${model.info.target_names.length} languages`,
                'MyRNN of <a href="../05_rnn_name2lang/rnn_name2lang.html">rnn_name2lang.py</a>');
       guessName();
@@ -158,7 +163,7 @@ for (const name of ['pointerup', 'pointercancel']) {
 $('digit-clear').addEventListener('click', () => {
   clearPad();
   $('digit-file').value = '';
-  setNote('Draw one digit, large, with the mouse or a finger; or choose a photo of a digit written on paper.');
+  setNote('Draw one digit, large, with the mouse or a finger, or choose a photo of one written on paper.');
   guessPad();
 });
 
