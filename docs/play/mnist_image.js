@@ -152,15 +152,15 @@ export async function readImageFile(file) {
 
 // --- Resizing as PyTorch does -------------------------------------------------------------------------------
 
-// Along one axis: apply `weights` (for each output index: [first input index, weights...]) to the rows or columns
+// Along one axis (0: the height, each column; 1: the width, each row): each output index `o` is the sum of
+// weights[k] x the input at first + k, with [first, weights] = weightsOf(o, inSize, outSize)
 function resample(image, axis, outSize, weightsOf) {
   const {data, height, width} = image;
-  const rows = axis === 0;  // Axis 0: along the height (each column), 1: along the width (each row)
-  const inSize = rows ? height : width;
-  const out = rows ? gray(outSize, width) : gray(height, outSize);
+  const out = axis === 0 ? gray(outSize, width) : gray(height, outSize);
   for (let o = 0; o < outSize; o++) {
-    const [first, weights] = weightsOf(o, inSize, outSize);
-    if (rows) {
+    const [first, list] = weightsOf(o, axis === 0 ? height : width, outSize);
+    const weights = Float64Array.from(list);
+    if (axis === 0) {
       for (let x = 0; x < width; x++) {
         let sum = 0;
         for (let k = 0; k < weights.length; k++) sum += weights[k] * data[(first + k) * width + x];
@@ -169,7 +169,8 @@ function resample(image, axis, outSize, weightsOf) {
     } else {
       for (let y = 0; y < height; y++) {
         let sum = 0;
-        for (let k = 0; k < weights.length; k++) sum += weights[k] * data[y * width + first + k];
+        const row = y * width + first;
+        for (let k = 0; k < weights.length; k++) sum += weights[k] * data[row + k];
         out.data[y * outSize + o] = sum;
       }
     }
@@ -228,20 +229,39 @@ export function shrink(image, size = MAX_SIZE) {
 
 // --- The paper's level, removed ------------------------------------------------------------------------------
 
-// Along one axis of `image`: the max (sign 1) or min (sign -1) of `window` neighbours, as max_pool2d with stride 1
+// The max (sign 1) or min (sign -1) of each `window` neighbours along a line of `n` values (from `at(i)`), as
+// max_pool2d with stride 1 gives it: n - window + 1 values into `put(i, value)`. Van Herk and Gil-Werman's way:
+// the running extreme from the start and from the end of each block of `window` values, a few steps per value.
+function lineExtreme(at, n, window, sign, put, forward, backward) {
+  for (let i = 0; i < n; i++) {
+    const value = sign * at(i);
+    forward[i] = i % window === 0 ? value : Math.max(forward[i - 1], value);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const value = sign * at(i);
+    backward[i] = (i + 1) % window === 0 || i === n - 1 ? value : Math.max(backward[i + 1], value);
+  }
+  for (let i = 0; i + window <= n; i++) put(i, sign * Math.max(backward[i], forward[i + window - 1]));
+}
+
+// Along one axis of `image` (0: each column, 1: each row): lineExtreme of every line
 function slidingExtreme(image, axis, window, sign) {
   const {data, height, width} = image;
-  const rows = axis === 0;
-  const out = rows ? gray(height - window + 1, width) : gray(height, width - window + 1);
-  for (let y = 0; y < out.height; y++) {
-    for (let x = 0; x < out.width; x++) {
-      let best = -Infinity;
-      for (let k = 0; k < window; k++) {
-        const value = sign * (rows ? data[(y + k) * width + x] : data[y * width + x + k]);
-        if (value > best) best = value;
-      }
-      out.data[y * out.width + x] = sign * best;
+  const n = axis === 0 ? height : width;
+  const forward = new Float64Array(n);
+  const backward = new Float64Array(n);
+  if (axis === 0) {
+    const out = gray(height - window + 1, width);
+    for (let x = 0; x < width; x++) {
+      lineExtreme(i => data[i * width + x], n, window, sign, (i, value) => { out.data[i * width + x] = value; },
+                  forward, backward);
     }
+    return out;
+  }
+  const out = gray(height, width - window + 1);
+  for (let y = 0; y < height; y++) {
+    lineExtreme(i => data[y * width + i], n, window, sign, (i, value) => { out.data[y * out.width + i] = value; },
+                forward, backward);
   }
   return out;
 }
@@ -298,11 +318,14 @@ export function centerDigit(image) {
   const top = maxOf(ink);
   if (top < 0.1) throw new BlankImage('no digit found: the image is blank');
   ink = ink.map(value => value / top);
-  let [y0, y1, x0, x1] = [Infinity, -1, Infinity, -1];  // Faint specks ignored when finding the bounding box
+  let y0 = Infinity, y1 = -1, x0 = Infinity, x1 = -1;  // Faint specks ignored when finding the bounding box
   for (let y = 0; y < image.height; y++) {
     for (let x = 0; x < image.width; x++) {
       if (ink[y * image.width + x] > 0.25) {
-        [y0, y1, x0, x1] = [Math.min(y0, y), Math.max(y1, y), Math.min(x0, x), Math.max(x1, x)];
+        if (y < y0) y0 = y;
+        y1 = y;
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
       }
     }
   }
@@ -315,11 +338,13 @@ export function centerDigit(image) {
   const digit = resize(crop, size[0], size[1], antialiasWeights);
   digit.data = digit.data.map(value => Math.min(Math.max(value, 0), 1));
 
-  let [total, sumY, sumX] = [0, 0, 0];  // The center of mass lands at the center (13.5, 13.5)
+  let total = 0, sumY = 0, sumX = 0;  // The center of mass lands at the center (13.5, 13.5)
   for (let y = 0; y < size[0]; y++) {
     for (let x = 0; x < size[1]; x++) {
       const value = digit.data[y * size[1] + x];
-      [total, sumY, sumX] = [total + value, sumY + y * value, sumX + x * value];
+      total += value;
+      sumY += y * value;
+      sumX += x * value;
     }
   }
   const top28 = Math.min(Math.max(pyRound(13.5 - sumY / total), 0), 28 - size[0]);
