@@ -26,50 +26,42 @@ from .paths import check_out_dir, resolve_data_dir, results_dir, writable_out_di
 NOTEBOOK_ARGS = []  # The options of a script run as a notebook, which has no command line: none, the constants
 
 
+def number(text, convert=float, check=None, must=''):
+    """argparse type: `text` as a finite int or float (`convert`) for which `check(value)` holds, else why not."""
+    try:
+        value = convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not {'an integer' if convert is int else 'a number'}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
+    if check is not None and not check(value):
+        raise argparse.ArgumentTypeError(f'must be {must}, not {text}')
+    return value
+
+
 def positive_int(text):
     """argparse type: an integer > 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f'must be a positive integer, not {value}')
-    return value
+    return number(text, int, lambda value: value > 0, 'a positive integer')
 
 
 def finite_float(text):
     """argparse type: any finite number (not nan or inf)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
-    return value
+    return number(text)
 
 
 def positive_float(text):
     """argparse type: a finite number > 0."""
-    value = finite_float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f'must be a positive number, not {text}')
-    return value
+    return number(text, float, lambda value: value > 0, 'a positive number')
 
 
 def non_negative_float(text):
     """argparse type: a finite number >= 0."""
-    value = finite_float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f'must be zero or more, not {text}')
-    return value
+    return number(text, float, lambda value: value >= 0, 'zero or more')
 
 
 def fraction(text):
     """argparse type: a number from 0 up to (not including) 1, e.g. a dropout rate."""
-    value = finite_float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f'must be at least 0 and less than 1, not {text}')
-    return value
+    return number(text, float, lambda value: 0 <= value < 1, 'at least 0 and less than 1')
 
 
 def device_type(text):

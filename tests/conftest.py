@@ -10,6 +10,8 @@
 - The `real_data_dir` fixture is the folder of $DL_DATA_DIR (real MNIST and names data), or
   skips the test. Every other test runs with DL_DATA_DIR unset, so the hermetic tests never
   touch the real data, even in CI where it is exported.
+- Tests marked `full` show again, more slowly, what a quick test already shows (torchrun on two "machines",
+  a benchmark's table): they run in the full tier, when DL_DATA_DIR is set (CI), and are skipped otherwise.
 """
 import contextlib
 import importlib.util
@@ -147,6 +149,16 @@ def make_fake_names(root, languages=FAKE_LANGUAGES):
     for language, words in languages.items():
         (names / f'{language}.txt').write_text('\n'.join(words) + '\n', encoding='utf-8')
     return Path(root)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the `full` tests in the quick hermetic suite (DL_DATA_DIR unset)."""
+    if REAL_DATA_DIR:
+        return
+    skip = pytest.mark.skip(reason='full tier: runs with DL_DATA_DIR set (CI), a quick test shows the same')
+    for item in items:
+        if 'full' in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope='session')

@@ -416,6 +416,7 @@ def test_ddp_two_processes_on_cpu(fake_mnist, tmp_path, cnn):
     load_mycnn(cnn, tmp_path / 'cnn_mnist.pt')  # A plain state_dict of the lesson's MyCNN
 
 
+@pytest.mark.full  # test_ddp_two_processes_on_cpu trains on two processes already
 def test_ddp_as_two_machines_on_this_one(fake_mnist, tmp_path):
     """Two torchrun launches with --nnodes 2, one process each, meet at a c10d rendezvous on 127.0.0.1."""
     with socket.socket() as free:  # A free port for the rendezvous
@@ -448,6 +449,7 @@ def test_mnist_pipeline_benchmark_times_both_pipelines(fake_mnist):
     assert lines[5].startswith('Ratio: ') and float(lines[5][7:-1]) == pytest.approx(ours / slide, rel=0.02)
 
 
+@pytest.mark.full  # A benchmark: torchrun with 1, then 2 processes
 def test_ddp_scaling_benchmark_compares_1_and_2_processes(fake_mnist):
     result = run_main('benchmarks/ddp_scaling.py', '--data-dir', fake_mnist, '--epochs', '1', '--batch-size', '64')
     assert result.code == 0, result.err
