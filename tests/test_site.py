@@ -1,6 +1,7 @@
-"""Tests of the website (docs/build_site.py): the build's plan and its no-output check, then a real build of
-two small scripts' pages, opened in headless Chromium (Debian's `chromium`, driven by Playwright): each page
-shows its code, a value its slide prints and its figures, and its download links lead to the files."""
+"""Tests of the website (docs/build_site.py): the build's plan (every page's title: its slide, or what a further
+script does), the staged pages of a section and the no-output check; then a real build of two small scripts'
+pages, opened in headless Chromium (Debian's `chromium`, driven by Playwright): each page shows its code, a value
+its slide prints and its figures, and its download links lead to the files."""
 import ast
 import importlib.util
 import json

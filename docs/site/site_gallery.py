@@ -2,8 +2,8 @@
 
 The build's plan (docs/build_site.py writes it, a JSON file named by $DL_SITE_PLAN) lists the scripts in slide
 order, each with its page (<section>/<name>), title, kind and the options it runs with; conf.py hands these
-functions to sphinx-gallery. Module-level functions and classes, so that Sphinx
-can cache the configuration that names them.
+functions to sphinx-gallery. Module-level functions and classes, so that Sphinx can cache the configuration
+that names them.
 """
 import json
 import os
@@ -97,8 +97,8 @@ def settings_note(entry):
                 f'none, and ran as ``{entry["command"]}``, with its defaults.\n')
     temp = ' (TMP: a temporary folder)' if 'TMP' in entry['command'] else ''
     return (f'.. note::\n\n   {kind}Built with quick settings, those of ``python run_all.py`` (the tests use them '
-            f'too): ``{entry["command"]}``{temp}. Without these options the script runs with its defaults, the '
-            'slide\'s settings.\n')
+            f'too): ``{entry["command"]}``{temp}. Without these options the script runs with its defaults'
+            + (", the slide's settings.\n" if entry['kind'] == 'lesson' else '.\n'))
 
 
 ZIP_DOWNLOAD = re.compile(r'\n *\.\. container:: sphx-glr-download sphx-glr-download-zip\n\n *:download:`[^`]*`\n')
