@@ -138,6 +138,7 @@ class PlayPage:
                     mouse.move(*self.pad_point(*(np.array(start) + t * (np.array(end) - np.array(start)))))
             mouse.up()
         self.wait_for_digit(count, 'pad')
+        self.guesses_while_drawing = self.page.evaluate('window.digitGuessCount') - count
         return self.page.text_content('#digit-guess')
 
     def choose_file(self, path):
@@ -265,6 +266,7 @@ def test_a_blank_file_and_a_file_that_is_no_image_are_said(desktop, tmp_path):
 
 def test_mouse_strokes_draw_and_the_pad_is_read_as_in_python(tiny, desktop, image_prep):
     guess = desktop.draw_with_mouse(STROKES[7])
+    assert desktop.guesses_while_drawing >= 2  # The guess follows the pen, not only its last point
     ink = np.array(desktop.page.evaluate('window.padInk()'), dtype=np.float32).reshape(PAD_SIZE, PAD_SIZE)
     assert ink[50:60, 80:200].mean() > 0.9 and ink[200:, 200:].max() == 0  # The stroke, and paper elsewhere
     prepared = np.array(desktop.page.evaluate('window.lastDigitInput'), dtype=np.float32).reshape(28, 28)
@@ -327,8 +329,8 @@ def real(browser, tmp_path_factory):
         pytest.skip('real data: set DL_DATA_DIR to a folder with MNIST/raw/ and names/')
     data_dir = Path(REAL_DATA_DIR).resolve()
     folder = tmp_path_factory.mktemp('play_real')
-    cnn, cnn_onnx = train_cnn(folder, '--data-dir', data_dir, '--epochs', '1', '--train-size', '20000')
-    rnn, target_names, rnn_onnx = train_rnn(folder, '--data-dir', data_dir, '--epochs', '1')
+    cnn, cnn_onnx = train_cnn(folder, '--data-dir', data_dir, '--epochs', '1', '--train-size', '20000')  # 0.97
+    rnn, target_names, rnn_onnx = train_rnn(folder, '--data-dir', data_dir, '--epochs', '3')  # Tanaka: Japanese
     _, server = build_and_serve(folder / 'site', cnn_onnx, rnn_onnx)
     page = PlayPage(browser, server.url, DESKTOP)
     yield {'page': page, 'cnn': cnn, 'folder': folder}

@@ -139,7 +139,12 @@ export async function readImageFile(file) {
   try {
     bitmap = await createImageBitmap(blob, {colorSpaceConversion: 'none', premultiplyAlpha: 'none'});
   } catch (error) {
-    throw new Error(`'${file.name || 'the file'}' is not an image this browser can read`);
+    const name = file.name || 'the file';
+    if (/\.hei[cf]$/i.test(name)) {  // mnist_image.py reads these with pillow-heif; most browsers cannot
+      throw new Error(`'${name}' is a HEIC/HEIF photo (an iPhone's format), which this browser cannot read: `
+                      + 'choose a JPEG or PNG (an iPhone converts its photos when the page asks for one)');
+    }
+    throw new Error(`'${name}' is not an image file that this browser can read`);
   }
   const canvas = document.createElement('canvas');
   [canvas.width, canvas.height] = [bitmap.width, bitmap.height];

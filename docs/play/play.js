@@ -181,6 +181,7 @@ $('digit-file').addEventListener('change', async () => {
     setNote(error instanceof BlankImage ? `${file.name}: ${error.message}` : error.message, true);
     showResult(null, null, file.name);
   }
+  $('digit-file').value = '';  // The same file chosen again (a new photo of the same name) is read again
 });
 
 function setNote(text, isError = false) {
