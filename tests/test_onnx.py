@@ -34,10 +34,10 @@ def rnn_onnx():
 
 @pytest.fixture(scope='module')
 def cnn_model(fake_mnist, tmp_path_factory):
-    """cnn_mnist.py trained for one quick epoch on the fake MNIST; returns the checkpoint's path."""
+    """cnn_mnist.py trained for two quick epochs on 100 fake MNIST images; returns the checkpoint's path."""
     out_dir = tmp_path_factory.mktemp('cnn')
-    result = run_main(CNN, '--data-dir', fake_mnist, '--out-dir', out_dir, '--epochs', '1', '--batch-size', '20',
-                      '--device', 'cpu')
+    result = run_main(CNN, '--data-dir', fake_mnist, '--out-dir', out_dir, '--epochs', '2', '--batch-size', '20',
+                      '--train-size', '100', '--device', 'cpu')
     assert result.code == 0, result.err
     return out_dir / 'cnn_mnist.pt'
 
@@ -155,8 +155,10 @@ def test_cnn_script_fewer_images_leaves_no_accuracy(cnn_model, fake_mnist, tmp_p
 
 
 def test_rnn_script_checks_reports_and_times_both(rnn_model, fake_names, tmp_path):
-    result = run_main(RNN_ONNX, '--model', rnn_model[0], '--data-dir', fake_names, '--out-dir', tmp_path, *QUICK_RNN)
+    result = run_main(RNN_ONNX, '--model', rnn_model[0], '--data-dir', fake_names, '--out-dir', tmp_path, *QUICK_RNN,
+                      '--threads', '1')  # The tests' one thread (conftest.py), as a learner on a busy machine sets it
     assert result.code == 0, result.err
+    assert result.out.startswith('CPU: ') and ', 1 thread, ' in result.out.splitlines()[0]
     assert 'The same language for 8 of 8 held-out names' in result.out  # 20 % of the 36 fake names
     assert float(re.search(r'Largest difference of logits: (\S+) \(within', result.out).group(1)) <= 1e-4
     info = json.loads((rnn_model[0].parent / 'rnn_name2lang.onnx.json').read_text())

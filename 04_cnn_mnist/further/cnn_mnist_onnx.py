@@ -4,7 +4,8 @@ Beyond slide "Why PyTorch?" (reason 9: ONNX (Open Neural Network Exchange) suppo
 the lesson's MyCNN, as cnn_mnist.py (or cnn_mnist_further.py) trained it, into one file, `cnn_mnist.onnx` beside
 the checkpoint, for any batch size. ONNX Runtime runs that file without PyTorch (from Python, C++, C#, Java, or a
 web page with onnxruntime-web). Here it reads the 10,000 test images: the digit it picks for each, the largest
-difference of its outputs from PyTorch's, and the time of both on the CPU, one image at a time and 1,000 at once.
+difference of its outputs from PyTorch's, and the time of both on one CPU thread (as onnxruntime-web has on a web
+page; --threads), one image at a time and 1,000 at once.
 
 The file's input `image`: N x 1 x 28 x 28 float32, values 0..1, a white digit on black (what mnist_image.py's
 `prepare_image` returns, batched); its output `log_probs`: N x 10 (MyCNN's log_softmax). `cnn_mnist.onnx.json`
@@ -45,6 +46,7 @@ N_IMAGES = 10000                # Test images to check (all of them)
 BATCH_SIZE = 1000               # Images per run when timing the throughput
 LATENCY_IMAGES = 500            # Images timed one at a time
 REPEATS = 3                     # Timing rounds; the best round counts (the least disturbed by other programs)
+THREADS = 1                     # CPU threads of each engine: onnxruntime-web on a static web page has 1
 MAX_DIFFERENCE = 1e-4           # What "the same outputs" means here: float32 rounding, no more
 
 
@@ -151,8 +153,12 @@ if __name__ == '__main__':
     parser.add_argument('--latency-images', type=positive_int, default=LATENCY_IMAGES,
                         help='images timed one at a time')
     parser.add_argument('--repeats', type=positive_int, default=REPEATS, help='timing rounds (the best counts)')
+    parser.add_argument('--threads', type=positive_int, default=THREADS,
+                        help='CPU threads of both engines (with 2 or more, each small step of one image waits for '
+                             'the other threads: many times slower when other programs keep the cores busy)')
     args = parser.parse_args()
-    print(common.describe_machine())  # CPU: ... (AVX2, no AMX), 2 threads, torch ...
+    torch.set_num_threads(args.threads)  # ONNX Runtime gets as many (open_session)
+    print(common.describe_machine())  # CPU: ... (AVX2, no AMX), 1 thread, torch ...
 
     # 1. Load the trained MyCNN on the CPU (weights only: a .pt file may hold code that torch.load would run)
     state_dict = load_checkpoint(args.model, 'cpu', trained_by='04_cnn_mnist/cnn_mnist.py')
@@ -195,6 +201,7 @@ if __name__ == '__main__':
         print(f'{name:<14}{ms:>30.3f}{per_second:>28,.0f}')
     print(f'ONNX Runtime / PyTorch: {speed["PyTorch"][0] / speed["ONNX Runtime"][0]:.2f} times as fast one at a time, '
           f'{speed["ONNX Runtime"][1] / speed["PyTorch"][1]:.2f} times in batches')
-    fig = plot_speed(speed, f'MyCNN on the CPU, {torch.get_num_threads()} threads: PyTorch {torch.__version__}, '
-                            f'ONNX Runtime {onnxruntime.__version__}')
+    threads = torch.get_num_threads()
+    fig = plot_speed(speed, f'MyCNN on the CPU, {threads} thread{"s" if threads > 1 else ""}: '
+                            f'PyTorch {torch.__version__}, ONNX Runtime {onnxruntime.__version__}')
     save_figure(fig, args.out_dir, 'cnn_mnist_onnx_speed')

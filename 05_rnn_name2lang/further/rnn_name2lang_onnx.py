@@ -5,7 +5,8 @@ the model that rnn_name2lang.py (the lesson's MyRNN) or rnn_name2lang_further.py
 `rnn_name2lang.onnx` beside the checkpoint, for names of any length. ONNX Runtime runs that file without PyTorch
 (from Python, C++, or a web page with onnxruntime-web). Here it reads the held-out names (the 20 % the lesson did
 not train on): the language it picks for each, the largest difference of its scores from PyTorch's, the top 5
-languages of the slide's names beside what rnn_name2lang_load.py's `report_predict` prints, and the time of both.
+languages of the slide's names beside what rnn_name2lang_load.py's `report_predict` prints, and the time of both on
+one CPU thread (as onnxruntime-web has on a web page; --threads), one name at a time.
 
 The file's input `onehot`: L x 1 x 57 float32 (the lesson's `text2onehot` of a name of L letters); its output
 `logits`: 1 x n_languages (softmax gives the probabilities that `report_predict` prints). `rnn_name2lang.onnx.json`
@@ -48,6 +49,7 @@ INPUT_NAME, OUTPUT_NAME = 'onehot', 'logits'
 OPSET_VERSION = 17              # ONNX's set of operators: 17 runs in every ONNX Runtime since 1.13 and in browsers
 TOP_K = 5
 REPEATS = 3                     # Timing rounds; the best round counts (the least disturbed by other programs)
+THREADS = 1                     # CPU threads of each engine: onnxruntime-web on a static web page has 1
 MAX_DIFFERENCE = 1e-4           # What "the same outputs" means here: float32 rounding, no more
 
 
@@ -179,8 +181,12 @@ if __name__ == '__main__':
     parser.add_argument('--max-names', type=positive_int,
                         help='check and time the first N held-out names only (default: all of them)')
     parser.add_argument('--repeats', type=positive_int, default=REPEATS, help='timing rounds (the best counts)')
+    parser.add_argument('--threads', type=positive_int, default=THREADS,
+                        help='CPU threads of both engines (with 2 or more, each small step of one name waits for '
+                             'the other threads: many times slower when other programs keep the cores busy)')
     args = parser.parse_args()  # --seed: the one the model was trained with, which chose the held-out names
-    print(common.describe_machine())  # CPU: ... (AVX2, no AMX), 2 threads, torch ...
+    torch.set_num_threads(args.threads)  # ONNX Runtime gets as many (open_session)
+    print(common.describe_machine())  # CPU: ... (AVX2, no AMX), 1 thread, torch ...
 
     # 1. Load the trained model on the CPU (rnn_name2lang_load.py's way: weights only, one line for a wrong file)
     model, target_names = load_model(args.model, 'cpu')
@@ -225,6 +231,7 @@ if __name__ == '__main__':
     for name, (ms, per_second) in speed.items():
         print(f'{name:<14}{ms:>24.3f}{per_second:>26,.0f}')
     print(f'ONNX Runtime / PyTorch: {speed["PyTorch"][0] / speed["ONNX Runtime"][0]:.2f} times as fast per name')
-    fig = plot_speed(speed, f'{type(model).__name__} on the CPU, {torch.get_num_threads()} threads: '
+    threads = torch.get_num_threads()
+    fig = plot_speed(speed, f'{type(model).__name__} on the CPU, {threads} thread{"s" if threads > 1 else ""}: '
                             f'PyTorch {torch.__version__}, ONNX Runtime {onnxruntime.__version__}')
     save_figure(fig, args.out_dir, 'rnn_name2lang_onnx_speed')
