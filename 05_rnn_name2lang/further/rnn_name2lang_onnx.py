@@ -165,7 +165,7 @@ def plot_speed(speed, title):
     """Bars of the milliseconds per name of each engine."""
     fig, ax = plt.subplots(figsize=(5.5, 3.6))
     bars = ax.bar(list(speed), [ms for ms, _ in speed.values()], color=['tab:orange', 'tab:blue'])
-    ax.bar_label(bars, fmt='%.3g')
+    ax.bar_label(bars, fmt='%.3f')
     ax.set_ylabel('ms per name, one at a time (lower is faster)')
     ax.set_ylim(0, max(ms for ms, _ in speed.values()) * 1.2)
     ax.set_title(title, fontsize=9)
