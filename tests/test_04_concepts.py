@@ -256,7 +256,7 @@ def test_real_mnist_skip_connections_train_where_plain_nets_do_not(real_data_dir
 
 @pytest.mark.realdata
 def test_real_mnist_try_variants_learn(real_data_dir, tmp_path):
-    result = run_main(TRY, '--train-size', '1000', '--test-size', '500', '--variants', 'MyCNN', 'batch norm',
+    result = run_main(TRY, '--train-size', '2000', '--test-size', '500', '--variants', 'MyCNN', 'batch norm',
                       '--device', 'cpu', '--data-dir', real_data_dir, '--out-dir', tmp_path)
     assert result.code == 0, result.err
-    assert all(value['accuracy'] > 0.75 for value in result.vars['results'].values())
+    assert all(value['accuracy'] > 0.7 for value in result.vars['results'].values())
