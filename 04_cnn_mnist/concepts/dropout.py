@@ -96,9 +96,9 @@ if __name__ == '__main__':
     x = torch.tensor([0.2, 0.5, 1.0, 2.0], dtype=torch.float64)
     draws = layer(x.expand(N_DRAWS, -1))  # Each row is one draw
     own_mask = (torch.rand(N_DRAWS, len(x), dtype=torch.float64) >= p).double()  # Our own draws of the mask
-    print('x                          ', x.tolist())
-    print('mean of nn.Dropout(x)      ', rounded(draws.mean(0), 3))  # about x
-    print('mean of dropout(x) by hand ', rounded(dropout(x, own_mask, p).mean(0), 3))
+    print('x                           ', x.tolist())
+    print('mean of nn.Dropout(x)       ', rounded(draws.mean(0), 3))  # about x
+    print('mean of dropout(x) by hand  ', rounded(dropout(x, own_mask, p).mean(0), 3))
     print('mean without the 1 / (1 - p)', rounded((x * own_mask).mean(0), 3))  # (1-p) x
     print(f'largest difference of the mean from x: nn.Dropout {largest_difference(draws.mean(0), x):.3f}, '
           f'by hand {largest_difference(dropout(x, own_mask, p).mean(0), x):.3f}')  # both about 0.01
