@@ -16,6 +16,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import copy
@@ -32,7 +33,7 @@ import onnxruntime
 import torch
 from tqdm import tqdm
 
-from common import UserError, load_checkpoint, load_mnist, make_parser, positive_int, save_figure, save_json
+from common import load_mnist, make_parser, positive_int, save_figure, save_json
 
 common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder (VS Code, Colab)
 from cnn_mnist import SAVE_MODEL, MyCNN  # noqa: E402
@@ -161,13 +162,11 @@ if __name__ == '__main__':
     torch.set_num_threads(args.threads)  # ONNX Runtime gets as many (open_session)
     print(common.describe_machine())  # CPU: ... (AVX2, no AMX), 1 thread, torch ...
 
-    # 1. Load the trained MyCNN on the CPU (weights only: a .pt file may hold code that torch.load would run)
-    state_dict = load_checkpoint(args.model, 'cpu', trained_by='04_cnn_mnist/cnn_mnist.py')
+    # 1. Load the trained MyCNN on the CPU, as cnn_mnist_load.py does
     model = MyCNN()
-    try:
-        model.load_state_dict(state_dict)
-    except (TypeError, RuntimeError, AttributeError, KeyError):
-        raise UserError(f"'{args.model}' holds another model, not the MyCNN of cnn_mnist.py") from None
+    with common.checkpoint_errors(args.model, trained_by='04_cnn_mnist/cnn_mnist.py'):  # Else one clear line
+        model.load_state_dict(torch.load(args.model, map_location='cpu',
+                                         weights_only=True))  # Read tensors only: a .pt file may hold code
     model.eval()
 
     # 2. Export it: one file, any batch size

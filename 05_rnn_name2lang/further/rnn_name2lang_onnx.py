@@ -18,6 +18,7 @@ try:
     import common
 except ModuleNotFoundError as error:  # Not installed for this Python (e.g. another Jupyter kernel): say how
     raise SystemExit(f"error: {error} in {__import__('sys').executable}; run 'pip install -r requirements.txt' in the repository folder (in Jupyter: %pip install -r <repo>/requirements.txt)") from None  # noqa: E501
+common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
 import contextlib
