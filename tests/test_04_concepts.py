@@ -227,15 +227,15 @@ def test_mycnn_variants_keep_mycnn_and_change_only_what_they_say():
     assert count(mnist_try.MyCNNVariant(extra_conv=True)) == count(mycnn) + 64 * 64 * 9 + 64
     assert count(mnist_try.MyCNNVariant(channels=(16, 32))) == (16 * 9 + 16) + (32 * 16 * 9 + 32) + \
         (32 * 7 * 7 * 512 + 512) + (512 * 10 + 10)
-    for options in mnist_try.VARIANTS.values():
+    for _, options in mnist_try.VARIANTS.values():
         model = mnist_try.MyCNNVariant(**options).eval()
         assert torch.allclose(model(torch.rand(2, 1, 28, 28)).exp().sum(1), torch.ones(2))
 
 
 def test_mnist_try_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/mnist_try.py', data_dir=fake_mnist,
-                       args=f"--out-dir {tmp_path} --device cpu --train-size 64 --test-size 40 "
-                            f"--variants MyCNN 'one more conv + skip' 'batch norm'")
+                       args=f'--out-dir {tmp_path} --device cpu --train-size 64 --test-size 40 '
+                            '--variants mycnn skip batch-norm')
     text = notebook_text(nb)
     assert text.count('largest difference ') == 4 and 'Training images: 64 of 400, test images: 40 of 200' in text
     differences = [float(part.split()[0].rstrip(',')) for part in text.split('largest difference ')[1:]]
@@ -256,7 +256,7 @@ def test_real_mnist_skip_connections_train_where_plain_nets_do_not(real_data_dir
 
 @pytest.mark.realdata
 def test_real_mnist_try_variants_learn(real_data_dir, tmp_path):
-    result = run_main(TRY, '--train-size', '2000', '--test-size', '500', '--variants', 'MyCNN', 'batch norm',
+    result = run_main(TRY, '--train-size', '2000', '--test-size', '500', '--variants', 'mycnn', 'batch-norm',
                       '--device', 'cpu', '--data-dir', real_data_dir, '--out-dir', tmp_path)
     assert result.code == 0, result.err
     assert all(value['accuracy'] > 0.7 for value in result.vars['results'].values())

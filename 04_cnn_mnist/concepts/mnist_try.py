@@ -36,14 +36,14 @@ TEST_SIZE = 2000         # The first N test images (of 10,000)
 BATCH_SIZE = 32          # Small batches: more steps from few images
 OPTIMIZER_PARAM = {'lr': 0.05, 'momentum': 0.9}  # As cnn_mnist.py
 RANDOM_SEED = 777
-VARIANTS = {             # name: the change from MyCNN (MyCNNVariant's arguments)
-    'MyCNN': {},
-    'fewer channels (16, 32)': {'channels': (16, 32)},
-    'more channels (64, 64)': {'channels': (64, 64)},
-    'kernel size 5': {'kernel_size': 5},
-    'one more conv layer': {'extra_conv': True},
-    'one more conv + skip': {'extra_conv': True, 'skip': True},
-    'batch norm': {'batch_norm': True},
+VARIANTS = {             # --variants name: (its label, the change from MyCNN as MyCNNVariant's arguments)
+    'mycnn': ('MyCNN', {}),
+    'fewer-channels': ('fewer channels (16, 32)', {'channels': (16, 32)}),
+    'more-channels': ('more channels (64, 64)', {'channels': (64, 64)}),
+    'kernel-5': ('kernel size 5', {'kernel_size': 5}),
+    'more-layers': ('one more conv layer', {'extra_conv': True}),
+    'skip': ('one more conv + skip', {'extra_conv': True, 'skip': True}),
+    'batch-norm': ('batch norm', {'batch_norm': True}),
 }
 
 
@@ -135,7 +135,7 @@ if __name__ == '__main__':
     parser.add_argument('--test-size', type=positive_int, default=TEST_SIZE,
                         help='test on the first N test images (10000: all)')
     parser.add_argument('--variants', nargs='+', choices=list(VARIANTS), default=list(VARIANTS), metavar='NAME',
-                        help=f'the variants to train, of: {", ".join(repr(name) for name in VARIANTS)}')
+                        help=f'the variants to train, of: {", ".join(VARIANTS)}')
     args = parser.parse_args()
     dev = args.device
 
@@ -182,9 +182,10 @@ if __name__ == '__main__':
 
     # 3. Train each variant with the same budget: the same seed, images, batches and epochs
     results = {}
-    for name in args.variants:
+    for variant in args.variants:
+        name, options = VARIANTS[variant]
         generator = set_seed(args.seed)
-        model = (MyCNN() if name == 'MyCNN' else MyCNNVariant(**VARIANTS[name])).to(dev)
+        model = (MyCNN() if variant == 'mycnn' else MyCNNVariant(**options)).to(dev)
         optimizer = torch.optim.SGD(model.parameters(), **{**OPTIMIZER_PARAM, 'lr': args.lr})
         loader_train = tensor_loader(train_x.to(dev), train_y.to(dev), batch_size=args.batch_size, shuffle=True,
                                      generator=generator)
