@@ -31,6 +31,7 @@ SETUP_MARK = '# %% Setup:'            # The first cell of every section script
 # (script, options for a quick run, options for --full), in slide order. In the options, `{out}` is the script's
 # output folder and `{out:name}` that of the script `name` (e.g. the model that cnn_mnist.py saved): see fill().
 SCRIPTS = [
+    ('03_nn_iris/concepts/representation_learning.py', ['--epochs', '300', '--out-dir', '{out}'], []),
     ('01_tensors/create_tensor.py', [], []),
     ('01_tensors/reshape_tensor.py', [], []),
     ('01_tensors/line_fitting.py', [], []),
@@ -39,24 +40,35 @@ SCRIPTS = [
     ('02_autograd/autograd_analysis.py', [], []),
     ('02_autograd/grad_descent.py', ['--out-dir', '{out}'], []),
     ('02_autograd/grad_descent_optim.py', ['--out-dir', '{out}'], []),
+    ('03_nn_iris/concepts/perceptron_backprop.py', ['--out-dir', '{out}'], []),
     ('03_nn_iris/activation_funcs.py', ['--out-dir', '{out}'], []),
     ('03_nn_iris/vanishing_grad.py', ['--out-dir', '{out}'], []),
+    ('03_nn_iris/concepts/loss_functions.py', ['--out-dir', '{out}'], []),
     ('03_nn_iris/iris_classification.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
     ('03_nn_iris/iris_my_style.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/concepts/conv_output_size.py', [], []),
     ('04_cnn_mnist/mnist_dataset.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/further/cnn_mnist_onnx.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--images', '2000',
+                                                '--latency-images', '100', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/further/draw_digit.py', ['--demo', '--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'],
      ['--demo']),
     ('04_cnn_mnist/lr_schedulers.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_class_styles.py', [], []),
     ('04_cnn_mnist/further/cnn_mnist_ddp.py', ['--epochs', '1', '--train-size', '2000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/further/cnn_mnist_further.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
+    ('05_rnn_name2lang/concepts/rnn_unrolled.py', ['--out-dir', '{out}'], []),
+    ('05_rnn_name2lang/concepts/vanishing_in_time.py', ['--out-dir', '{out}'], []),
+    ('05_rnn_name2lang/concepts/lstm_gru_equations.py', ['--out-dir', '{out}'], []),
+    ('05_rnn_name2lang/concepts/onehot_letters.py', ['--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang.py', ['--epochs', '2', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/further/rnn_name2lang_further.py', ['--epochs', '1', '--models', '2', '--out-dir', '{out}'], []),
     ('05_rnn_name2lang/rnn_name2lang_load.py', ['--model', '{out:rnn_name2lang}/rnn_name2lang.pt', 'Choi', 'Tanaka'],
      ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']),
+    ('05_rnn_name2lang/further/rnn_name2lang_onnx.py', ['--model', '{out:rnn_name2lang}/rnn_name2lang.pt', '--out-dir',
+                                                       '{out}'], []),
+    ('03_nn_iris/concepts/overfitting.py', ['--epochs', '150', '--out-dir', '{out}'], []),  # The deck's last slide
 ]
 
 
@@ -131,8 +143,13 @@ def short_first_line(text):
 
 def title_from_docstring(text, kind):
     """The title in a docstring `text`: the slides that a lesson or concept script names (`Slide "..."`,
-    `Slides "..." and "..."`), else what the script does (its first line, short)."""
+    `Slides "..." and "..."`; after one slide's name, a short topic in parentheses too), else what the script
+    does (its first line, short)."""
     names = slide_names(text) if kind in ('lesson', 'concept') else []
+    topic = re.search(r'^Slide "[^"]+" \(([^()"]{1,40})\)', text, re.M)  # `Slide "Summary" (Issue #2: overfitting)`
+    if len(names) == 1 and topic and len(names[0]) + len(topic.group(1)) <= 60:  # Which part of a slide (the
+        # deck gives four slides one title)
+        names = [f'{names[0]} ({topic.group(1)})']
     return join_slide_names(names) if names else short_first_line(text)
 
 

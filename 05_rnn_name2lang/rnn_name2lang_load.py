@@ -1,8 +1,8 @@
 """Name2Lang with a trained RNN loads a model that rnn_name2lang.py or rnn_name2lang_further.py saved and reports
 the top languages of names.
 
-Slide "Name2Lang Classification with a Character-level RNN (6/7-7/7)" (`report_predict`). The further script's
-model: `--model results/rnn_name2lang_further/rnn_name2lang_further.pt`.
+Slides "Name2Lang Classification with a Character-level RNN (6/7)" and "(7/7)" (`report_predict`).
+The further script's model: `--model results/rnn_name2lang_further/rnn_name2lang_further.pt`.
 
     python 05_rnn_name2lang/rnn_name2lang_load.py Choi Jane Daniel Chow Tanaka   # The names given
     python 05_rnn_name2lang/rnn_name2lang_load.py            # Asks for names until an empty line or Ctrl-D
@@ -29,7 +29,6 @@ from rnn_name2lang import LETTER_DICT, MODEL_FILE, MyRNN, report_predict, unicod
 from rnn_name2lang_further import CHECKPOINT_FORMAT as FURTHER_FORMAT, MyRNNFurther, average_of  # noqa: E402
 
 # %% Define hyperparameters
-MODEL_PATH = common.default_out_dir('rnn_name2lang') / MODEL_FILE  # Where rnn_name2lang.py saves it by default
 TOP_K = 5
 TEST_NAMES = ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']  # The slide's
 CHECKPOINT_FORMATS = {'rnn_name2lang': 'rnn_name2lang.py', FURTHER_FORMAT: 'rnn_name2lang_further.py'}
@@ -90,7 +89,7 @@ if __name__ == '__main__':
     parser = make_parser('rnn_name2lang_load', __doc__, device='auto')
     parser.add_argument('names', nargs='*', metavar='NAME',
                         help="names to classify, e.g. Choi 'van der Berg' (none: ask for them one at a time)")
-    parser.add_argument('--model', default=str(MODEL_PATH),
+    parser.add_argument('--model', default=str(common.default_out_dir('rnn_name2lang') / MODEL_FILE),
                         help='model file saved by rnn_name2lang.py or rnn_name2lang_further.py')
     parser.add_argument('--top-k', type=positive_int, default=TOP_K, help='number of languages to report per name')
     args = parser.parse_args()

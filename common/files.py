@@ -15,6 +15,7 @@ import torch
 from .errors import UserError
 from .paths import nearest_existing
 
+
 def why_not_written(path, error):
     """The reason, in words, why `path` could not be written: a file where a folder belongs, or the system's reason."""
     folder = nearest_existing(path.parent)

@@ -17,7 +17,8 @@ each `# %% Title` line becomes a heading of the page, and executed there with th
 tour (or none: --full). Their outputs (figures, checkpoints) go to a temporary folder, never into the repository.
 The downloads are the scripts as they are in the repository. Scripts that need a window or several processes
 get a page with their code and how to run them, unrun. The build fails if a script fails, or if the page of a
-script that ran shows no output at all. Pages that are not scripts (EXTRA_PAGES) are built in after Sphinx.
+script that ran shows no output at all. With every page, the build adds the Play page (docs/play/, `play_page`):
+the lessons' models, exported to ONNX, run in the browser (it needs npm and the npm registry, or npm's cache).
 """
 import argparse
 import json
@@ -36,7 +37,7 @@ from site_gallery import PLAN_VAR  # noqa: E402  (the variable that names the bu
 
 import run_all  # noqa: E402  (the tour's list of scripts, their titles and quick options)
 from common import UserError  # noqa: E402
-from common.paths import DATA_ENV_VAR, REPO_ROOT, resolve_data_dir  # noqa: E402
+from common.paths import DATA_ENV_VAR, REPO_ROOT, resolve_data_dir, results_dir  # noqa: E402
 
 CONF_DIR = Path(__file__).resolve().parent / 'site'   # conf.py and the gallery's helpers
 # Scripts that the build shows but does not run: (why, how to run it). The DDP scripts are found by name.
@@ -46,9 +47,14 @@ CELL_HEADER = re.compile(r'^# ?%%(.*)$')
 KINDS = ("**Lesson scripts** are the slides' own code; **concept scripts** (`concepts/`) make a slide without code "
          "runnable, its formula beside PyTorch's own; **further scripts** (`further/`) go beyond the slides. Each "
          'page says which it is.')
-# Pages that are not scripts, built into the site's folder after Sphinx: functions f(site_dir, plan) that each
-# write site_dir/<name>/ (e.g. the Play page, docs/play/build_play.py, once the ONNX models are exported)
-EXTRA_PAGES = []
+# The Play page (docs/play/): the lessons' models, exported to ONNX, run in the browser. Built with every page of
+# the site (not for a few of them): (the lesson that trains a model, its checkpoint, the script that exports it)
+PLAY_MODELS = [
+    ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist.pt', '04_cnn_mnist/further/cnn_mnist_onnx.py'),
+    ('05_rnn_name2lang/rnn_name2lang.py', 'rnn_name2lang.pt', '05_rnn_name2lang/further/rnn_name2lang_onnx.py'),
+]
+PLAY_LINK = ('Play with this model in your browser, with no install: draw a digit or type a name on the '
+             '`Play page <{up}play/index.html>`_ (the model runs there with ONNX Runtime Web).')
 
 
 def not_run_reason(script):
@@ -86,16 +92,17 @@ def rst_lists(docstring):
     return '\n'.join(out)
 
 
-def staged_source(path, title):
-    """The script's text for sphinx-gallery: the slide's title on top of the docstring, and each
-    `# %% Title` line turned into `# %%` and a heading, so the cells' titles show on the page."""
+def staged_source(path, title, note=''):
+    """The script's text for sphinx-gallery: the slide's title on top of the docstring (and `note` below it), and
+    each `# %% Title` line turned into `# %%` and a heading, so the cells' titles show on the page."""
     text = path.read_text(encoding='utf-8')
     match = re.match(r'(\s*(?:#[^\n]*\n\s*)*)[rRuU]?("""|\'\'\')', text)
     if not match:
         raise SystemExit(f'error: {path} has no docstring for its page')
     start = match.end()
     end = text.find(match.group(2), start)
-    text = text[:start] + rst_heading(title, '=') + '\n' + rst_lists(text[start:end]) + text[end:]
+    text = (text[:start] + rst_heading(title, '=') + '\n' + rst_lists(text[start:end])
+            + (f'\n\n{note}\n' if note else '') + text[end:])
     lines, out = text.splitlines(), []
     for number, line in enumerate(lines):
         header = CELL_HEADER.match(line)
@@ -171,16 +178,54 @@ def stage(plan, source):
         (examples / section).mkdir()
         (examples / section / 'GALLERY_HEADER.rst').write_text(rst_heading(section_title(REPO_ROOT / section), '-'),
                                                                encoding='utf-8')
+    if with_play(plan):
+        header = examples / 'GALLERY_HEADER.rst'
+        header.write_text(header.read_text(encoding='utf-8') + '\n' + PLAY_LINK.format(up='') + '\n', encoding='utf-8')
+    linked = {lesson for lesson, _, _ in PLAY_MODELS} if with_play(plan) else set()
     for entry in plan['scripts']:
-        staged = staged_source(Path(entry['source']), entry['title'])
+        staged = staged_source(Path(entry['source']), entry['title'],
+                               PLAY_LINK.format(up='../') if entry['script'] in linked else '')
         (examples / f'{entry["page"]}.py').write_text(staged, encoding='utf-8')
     return examples
 
 
-def add_extra_pages(site, plan):
-    """Build each of EXTRA_PAGES (pages that are not scripts) into the site's folder `site`."""
-    for build in EXTRA_PAGES:
-        build(site, plan)
+def with_play(plan):
+    """True when the build makes the Play page: every page of the site is built (its models' lessons among them)."""
+    return len(plan['scripts']) == len(run_all.SCRIPTS)
+
+
+def run_step(command, env, what):
+    """Run one step of the Play page's build (a training, an export), its output shown; stop in one line if it fails."""
+    print(f'Play page: {what}')
+    if subprocess.run(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+        raise SystemExit(f'error: the Play page could not be built: {what} failed')
+
+
+def play_page(site, plan, env):
+    """Write site/play/: each model of PLAY_MODELS is the reader's own, where its lesson saved one (results/), else
+    trained here with the lesson's defaults (not the quick settings); then exported to ONNX and checked against
+    PyTorch by its further script, which writes the model's test accuracy beside it (docs/play/build_play.py)."""
+    sys.path.insert(0, str(REPO_ROOT / 'docs' / 'play'))
+    import build_play as play_build  # docs/play/build_play.py
+    exported = []
+    for lesson, checkpoint, export in PLAY_MODELS:
+        folder = Path(plan['out_root']) / 'play' / Path(lesson).stem
+        folder.mkdir(parents=True, exist_ok=True)
+        own = results_dir(lesson) / checkpoint
+        if own.is_file():
+            shutil.copy2(own, folder / checkpoint)
+            print(f'Play page: your model {own}')
+        else:
+            run_step([sys.executable, str(REPO_ROOT / lesson), '--out-dir', str(folder)], env,
+                     f'training {lesson} with its defaults (no model of yours in {own.parent})')
+        run_step([sys.executable, str(REPO_ROOT / export), '--model', str(folder / checkpoint),
+                  '--out-dir', str(folder / 'export'), '--repeats', '1'], env, f'exporting it to ONNX ({export})')
+        exported.append(folder / checkpoint.replace('.pt', '.onnx'))
+    try:
+        play_build.build_play(site, *exported)
+    except play_build.PlayBuildError as error:
+        raise SystemExit(f'error: {error}') from None
+    print(f'Play page: {site / "play" / "index.html"}')
 
 
 def check_pages(plan, source, site):
@@ -231,8 +276,8 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
     code = subprocess.run(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL).returncode
     seconds = time.time() - start
     bad = check_pages(plan, source, site) if code == 0 else 0
-    if code == 0 and not bad:
-        add_extra_pages(site, plan)
+    if code == 0 and not bad and with_play(plan):
+        play_page(site, plan, env)
     if keep:
         print(f'Staging folder kept: {staging}')
     else:

@@ -10,8 +10,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
-import common
 from conftest import load_script, notebook_images, notebook_text, run_main
+
+import common
 
 SECTION = '03_nn_iris'
 ACT = f'{SECTION}/activation_funcs.py'

@@ -13,12 +13,21 @@ import PIL.Image
 import pytest
 import torch
 import torchvision
+from conftest import (
+    FAKE_MNIST_SIZES,
+    REPO_ROOT,
+    fake_digits,
+    load_script,
+    make_fake_mnist,
+    notebook_images,
+    notebook_text,
+    run_cli,
+    run_main,
+)
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from common.cli import first_paragraph
-from conftest import (FAKE_MNIST_SIZES, REPO_ROOT, fake_digits, load_script, make_fake_mnist, notebook_images,
-                      notebook_text, run_cli, run_main)
 
 import common
+from common.cli import first_paragraph
 from common.paths import MNIST_FILES
 
 SECTION = '04_cnn_mnist'

@@ -17,7 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import common
-from common import cli, files, figures
+from common import cli, figures, files
 
 
 # Device

@@ -21,7 +21,8 @@ def test_the_scripts_with_path_options_are_the_expected_ones():
     """Scripts that read data take --data-dir, scripts that load a model take --model, every script that writes a
     file takes --out-dir (or --output), and no other option takes a path."""
     sources = {script: (REPO_ROOT / script).read_text(encoding='utf-8') for script in HELP}
-    reads_data = {script for script, text in sources.items() if re.search(r'prepare_mnist\(|load_mnist\(|find_name_files\(', text)}
+    reads_data = {script for script, text in sources.items()
+                  if re.search(r'prepare_mnist\(|load_mnist\(|find_name_files\(', text)}
     writes = {script for script, text in sources.items()
               if re.search(r'save_figure\(|save_checkpoint\(|save_json\(|open_atomically\(', text)}
     assert {'04_cnn_mnist/cnn_mnist.py', '04_cnn_mnist/mnist_dataset.py', '05_rnn_name2lang/rnn_name2lang.py'} <= \
@@ -74,7 +75,7 @@ def test_a_data_folder_that_is_a_file_or_missing(script, a_file, tmp_path):
 
 @pytest.mark.parametrize('script', SCRIPTS_WITH['--model'])
 def test_a_model_path_that_is_a_folder_or_missing(script, tmp_path):
-    extra = ['--demo'] if 'draw_digit' in script else ['Choi'] if 'rnn' in script else []
+    extra = ['--demo'] if 'draw_digit' in script else ['Choi'] if 'rnn_name2lang_load' in script else []
     result = run_main(script, '--model', tmp_path, *extra)
     assert (result.code, result.out.count('\n') <= 1) == (1, True)  # At most the 'Device: cpu' line
     assert result.err == f"error: model file '{tmp_path}' is a folder, not a file (give the .pt file, e.g. with --model)\n"

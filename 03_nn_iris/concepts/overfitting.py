@@ -1,6 +1,6 @@
 """Overfitting and what the slides do against it: data separation, early stopping, weight decay, cross-validation.
 
-Slide "Summary" (Issue #2: overfitting problem): data separation (train/validation/test data),
+Slide "Summary" (Issue #2, overfitting): data separation (train/validation/test data),
 cross-validation and early stopping, and loss functions with regularization terms.
 A network of about 4,500 parameters learns 40 noisy points of two interleaved half-moons: its training loss goes
 to 0 while its validation loss turns up. Early stopping keeps the weights of the best validation epoch;

@@ -1,4 +1,4 @@
-"""Export the trained MNIST CNN to ONNX, then check ONNX Runtime against PyTorch: the same digits, and which is faster.
+"""Export the MNIST CNN to ONNX: ONNX Runtime checked against PyTorch, the same digits, and which is faster.
 
 Beyond slide "Why PyTorch?" (reason 9: ONNX (Open Neural Network Exchange) support). `torch.onnx.export` writes
 the lesson's MyCNN, as cnn_mnist.py (or cnn_mnist_further.py) trained it, into one file, `cnn_mnist.onnx` beside
@@ -39,7 +39,6 @@ common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder 
 from cnn_mnist import SAVE_MODEL, MyCNN  # noqa: E402
 
 # %% Settings
-MODEL_PATH = common.default_out_dir('cnn_mnist') / SAVE_MODEL  # Where cnn_mnist.py saves it by default
 ONNX_FILE = 'cnn_mnist.onnx'    # Beside the checkpoint
 INPUT_NAME, OUTPUT_NAME = 'image', 'log_probs'
 OPSET_VERSION = 17              # ONNX's set of operators: 17 runs in every ONNX Runtime since 1.13 and in browsers
@@ -149,7 +148,7 @@ def plot_speed(speed, title):
 # %% Export the model, check ONNX Runtime against PyTorch, time both
 if __name__ == '__main__':
     parser = make_parser('cnn_mnist_onnx', __doc__, out_dir=True, data_dir=True)
-    parser.add_argument('--model', default=str(MODEL_PATH),
+    parser.add_argument('--model', default=str(common.default_out_dir('cnn_mnist') / SAVE_MODEL),
                         help='the model saved by cnn_mnist.py or cnn_mnist_further.py (cnn_mnist.onnx goes beside it)')
     parser.add_argument('--images', type=positive_int, default=N_IMAGES, help='test images to check and time')
     parser.add_argument('--latency-images', type=positive_int, default=LATENCY_IMAGES,

@@ -1,7 +1,7 @@
 """The vanishing gradient in time: how much the last state of an RNN, an LSTM and a GRU still depends on each input.
 
-Slide "Recurrent Neural Network (RNN)" (the vanishing gradient problem: "I grew up in France ... I speak fluent
-French", a vanilla RNN cannot deal with long-term dependency). For sequences of random inputs x_1 ... x_T, the
+Slide "Recurrent Neural Network (RNN)" (the vanishing gradient problem): "I grew up in France ... I speak fluent
+French", a vanilla RNN cannot deal with long-term dependency. For sequences of random inputs x_1 ... x_T, the
 size of the gradient of the last state h_T with respect to each earlier input x_t, ||dh_T/dx_t|| (the Frobenius
 norm of the Jacobian, averaged over the sequences), against the distance T - t. For the vanilla RNN the chain rule
 gives it by hand, a product of one factor per step (checked against autograd):

@@ -1,4 +1,4 @@
-"""Export the trained Name2Lang RNN to ONNX, then check ONNX Runtime against PyTorch: the same languages, and speed.
+"""Export the Name2Lang RNN to ONNX: ONNX Runtime checked against PyTorch, the same languages, and the speed.
 
 Beyond slide "Why PyTorch?" (reason 9: ONNX (Open Neural Network Exchange) support). `torch.onnx.export` writes
 the model that rnn_name2lang.py (the lesson's MyRNN) or rnn_name2lang_further.py saved into one file,
@@ -41,8 +41,9 @@ from tqdm import tqdm
 from common import UserError, make_parser, positive_int, save_figure, save_json
 
 common.add_to_path('05_rnn_name2lang')  # The lesson one folder up, from any folder (VS Code, Colab)
-from rnn_name2lang import LETTER_DICT, RANDOM_SEED, VALID_RATIO, load_name_dataset, report_predict, text2onehot  # noqa: E402
-from rnn_name2lang_load import MODEL_PATH, TEST_NAMES, load_model  # noqa: E402
+from rnn_name2lang import (LETTER_DICT, MODEL_FILE, RANDOM_SEED, VALID_RATIO, load_name_dataset, report_predict,  # noqa: E402
+                           text2onehot)
+from rnn_name2lang_load import TEST_NAMES, load_model  # noqa: E402
 
 # %% Settings
 ONNX_FILE = 'rnn_name2lang.onnx'  # Beside the checkpoint
@@ -177,7 +178,7 @@ def plot_speed(speed, title):
 # %% Export the model, check ONNX Runtime against PyTorch on the held-out names, time both
 if __name__ == '__main__':
     parser = make_parser('rnn_name2lang_onnx', __doc__, seed=RANDOM_SEED, out_dir=True, data_dir=True)
-    parser.add_argument('--model', default=str(MODEL_PATH),
+    parser.add_argument('--model', default=str(common.default_out_dir('rnn_name2lang') / MODEL_FILE),
                         help='model saved by rnn_name2lang.py or rnn_name2lang_further.py (the .onnx goes beside it)')
     parser.add_argument('--max-names', type=positive_int,
                         help='check and time the first N held-out names only (default: all of them)')
