@@ -133,9 +133,10 @@ if __name__ == '__main__':
     # by hand [[6, 8], [3, 4]]  F.max_pool2d [[6.0, 8.0], [3.0, 4.0]]  largest difference 0.0
     print('nn.MaxPool2d(2).stride:', nn.MaxPool2d(2).stride)  # 2 (stride = kernel_size when not given)
     print('nn.MaxPool2d(2, stride=1).stride:', nn.MaxPool2d(2, stride=1).stride)  # 1
-    by_hand = max_pool(X_SLIDE, 2, stride=1)
-    print(f'stride 1: by hand {by_hand}  F.max_pool2d {F.max_pool2d(x[None, None], 2, stride=1)[0, 0].tolist()}')
-    # stride 1: by hand [[6, 7, 8], [6, 7, 8], [3, 3, 4]]  F.max_pool2d [[6.0, 7.0, 8.0], [6.0, 7.0, 8.0], [3.0, ...
+    by_hand, pytorch = max_pool(X_SLIDE, 2, stride=1), F.max_pool2d(x[None, None], 2, stride=1)[0, 0]
+    print(f'stride 1: by hand {by_hand}  F.max_pool2d {pytorch.tolist()}  '
+          f'largest difference {(torch.tensor(by_hand, dtype=torch.float64) - pytorch).abs().max().item()}')
+    # stride 1: by hand [[6, 7, 8], [6, 7, 8], [3, 3, 4]]  F.max_pool2d [[6.0, 7.0, 8.0], ...]  largest difference 0.0
 
     # 2. The receptive field of MyCNN's units after each layer, by the rule and by the gradient
     model = MyCNN()
