@@ -47,9 +47,14 @@ SCRIPTS = [
     ('03_nn_iris/iris_classification.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
     ('03_nn_iris/iris_my_style.py', ['--epochs', '1000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/concepts/conv_output_size.py', [], []),
+    ('04_cnn_mnist/concepts/convolution.py', ['--out-dir', '{out}'], []),
+    ('04_cnn_mnist/concepts/pooling.py', ['--out-dir', '{out}'], []),
+    ('04_cnn_mnist/concepts/dropout.py', ['--out-dir', '{out}'], []),
+    ('04_cnn_mnist/concepts/skip_connection.py', ['--steps', '150', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/mnist_dataset.py', ['--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist.py', ['--epochs', '1', '--train-size', '5000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/cnn_mnist_load.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'], []),
+    ('04_cnn_mnist/concepts/mnist_try.py', ['--train-size', '1000', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/further/cnn_mnist_onnx.py', ['--model', '{out:cnn_mnist}/cnn_mnist.pt', '--images', '2000',
                                                 '--latency-images', '100', '--out-dir', '{out}'], []),
     ('04_cnn_mnist/further/draw_digit.py', ['--demo', '--model', '{out:cnn_mnist}/cnn_mnist.pt', '--out-dir', '{out}'],
@@ -146,11 +151,13 @@ def title_from_docstring(text, kind):
     `Slides "..." and "..."`; after one slide's name, a short topic in parentheses too), else what the script
     does (its first line, short)."""
     names = slide_names(text) if kind in ('lesson', 'concept') else []
-    topic = re.search(r'^Slide "[^"]+" \(([^()"]{1,40})\)', text, re.M)  # `Slide "Summary" (Issue #2: overfitting)`
-    if len(names) == 1 and topic and len(names[0]) + len(topic.group(1)) <= 60:  # Which part of a slide (the
-        # deck gives four slides one title)
-        names = [f'{names[0]} ({topic.group(1)})']
-    return join_slide_names(names) if names else short_first_line(text)
+    if not names:
+        return short_first_line(text)
+    title = join_slide_names(names)
+    topic = re.search(r'^Slide "[^"]+" \(([^()"]+)\)', text, re.M)  # `Slide "Summary" (Issue #2, overfitting)`
+    if len(names) == 1 and topic and len(title) + len(topic.group(1)) + 3 <= 70:  # Which part of the slide (the
+        title += f' ({topic.group(1)})'  # deck gives four slides one title)
+    return title
 
 
 def script_title(script):

@@ -96,10 +96,10 @@ def test_every_page_of_the_site_is_titled_by_its_slide_or_what_it_does(tmp_path)
         else:  # The title is made of the slides quoted in the docstring (after `Slide` or `Slides`), joined
             assert re.search(r'^Slides? "', docstring, re.M), script
             rest = title
-            for quoted in sorted(re.findall(r'"(?:Practice\) )?([^"]+)"', docstring), key=len, reverse=True):
-                rest = rest.replace(quoted, '')
             for topic in re.findall(r'^Slide "[^"]+" (\([^()"]+\))', docstring, re.M):  # Which part of the slide
                 rest = rest.replace(topic, '')
+            for quoted in sorted(re.findall(r'"(?:Practice\) )?([^"]+)"', docstring), key=len, reverse=True):
+                rest = rest.replace(quoted, '')
             assert re.fullmatch(r'(?:\s|,|-|\band\b)*', rest), (script, title, rest)
 
 

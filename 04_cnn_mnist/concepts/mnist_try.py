@@ -1,8 +1,8 @@
 """The "Try" lines of the MNIST slide: MyCNN variants trained side by side with the same budget, and batch norm by hand.
 
-Slide "Practice) Digit Classification with the MNIST Dataset (1/4)": "Try more or less layers, channels, and
-kernel size", "Try to apply batch normalization (e.g. 'nn.BatchNorm' and 'nn.BatchNorm2d')", "Try to apply skip
-connection (used in ResNet)". First batch normalization by hand (the batch's statistics in training, the running
+Slide "Practice) Digit Classification with the MNIST Dataset (1/4)" (its Try lines): "Try more or less layers,
+channels, and kernel size", "Try to apply batch normalization (e.g. 'nn.BatchNorm' and 'nn.BatchNorm2d')", "Try to
+apply skip connection (used in ResNet)". First batch normalization by hand (the batch's statistics in training, the running
 ones in evaluation) beside nn.BatchNorm2d, then the lesson's MyCNN (imported, unchanged) and its variants, each
 trained from the same seed on the same images for the same epochs: a table of test accuracy, parameters and
 seconds, and a chart. For a default run within a minute, a subset of MNIST: --train-size, --test-size.

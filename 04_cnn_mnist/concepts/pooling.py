@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from common import REPO_ROOT, UserError, load_checkpoint, make_parser, save_figure, set_seed
+from common import REPO_ROOT, make_parser, save_figure, set_seed
 
 common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # This section's modules, from any folder
 from cnn_mnist import MyCNN  # The lesson's model, unchanged  # noqa: E402
@@ -124,6 +124,10 @@ if __name__ == '__main__':
                                         'written by cnn_mnist.py (default: random weights)')
     args = parser.parse_args()
     set_seed(args.seed)
+    model = MyCNN()  # Random weights, or those of a trained MyCNN (read first: a wrong file ends here, in one line)
+    if args.model:
+        with common.checkpoint_errors(args.model, trained_by='04_cnn_mnist/cnn_mnist.py'):
+            model.load_state_dict(torch.load(args.model, map_location='cpu', weights_only=True))
 
     # 1. Max pooling by hand against F.max_pool2d
     x = torch.tensor(X_SLIDE, dtype=torch.float64)
@@ -139,12 +143,6 @@ if __name__ == '__main__':
     # stride 1: by hand [[6, 7, 8], [6, 7, 8], [3, 3, 4]]  F.max_pool2d [[6.0, 7.0, 8.0], ...]  largest difference 0.0
 
     # 2. The receptive field of MyCNN's units after each layer, by the rule and by the gradient
-    model = MyCNN()
-    if args.model:
-        try:
-            model.load_state_dict(load_checkpoint(args.model, trained_by='04_cnn_mnist/cnn_mnist.py'))
-        except RuntimeError:  # Another model's weights
-            raise UserError(f"'{args.model}' holds another model, not a MyCNN") from None
     model.eval()  # No dropout: the same function for every input
     model.requires_grad_(False)  # Gradients for the input only
     layers = layers_of(model)
