@@ -155,6 +155,7 @@ def test_grad_descent_seed_gives_the_same_colors(tmp_path):
     assert colors() == colors() != colors('--seed', '1')
 
 
+@pytest.mark.full  # test_create_tensor_runs_from_any_folder shows it
 def test_grad_descent_runs_from_any_folder(tmp_path):
     result = run_cli(f'{SECTION}/grad_descent.py', '--max-iter', '5', '--out-dir', 'figs', cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -11,16 +11,20 @@ import torchvision
 from conftest import REPO_ROOT, load_script, make_fake_mnist, make_fake_names, run_main
 from test_notebooks import section_scripts
 
-HELP = {str(path.relative_to(REPO_ROOT)): run_main(str(path.relative_to(REPO_ROOT)), '--help').out
-        for path in section_scripts()}  # What each script says it takes
-SCRIPTS_WITH = {option: sorted(script for script, text in HELP.items() if f'[{option} ' in text)
-                for option in ['--out-dir', '--data-dir', '--model', '--output']}
+SOURCES = {str(path.relative_to(REPO_ROOT)): path.read_text(encoding='utf-8') for path in section_scripts()}
+TAKES = {'--out-dir': r'\bout_dir=True', '--data-dir': r'\bdata_dir=True',  # How a script asks for each option
+         '--model': r"add_argument\('--model'", '--output': r"add_argument\('--output'"}
+SCRIPTS_WITH = {option: sorted(script for script, text in SOURCES.items() if re.search(pattern, text))
+                for option, pattern in TAKES.items()}  # Read from the sources: no script runs while collecting
 
 
 def test_the_scripts_with_path_options_are_the_expected_ones():
     """Scripts that read data take --data-dir, scripts that load a model take --model, every script that writes a
     file takes --out-dir (or --output), and no other option takes a path."""
-    sources = {script: (REPO_ROOT / script).read_text(encoding='utf-8') for script in HELP}
+    sources = SOURCES
+    helps = {script: run_main(script, '--help').out for script in SOURCES}  # What each script says it takes
+    assert SCRIPTS_WITH == {option: sorted(script for script, text in helps.items() if f'[{option} ' in text)
+                            for option in TAKES}
     reads_data = {script for script, text in sources.items()
                   if re.search(r'prepare_mnist\(|load_mnist\(|find_name_files\(', text)}
     writes = {script for script, text in sources.items()
@@ -33,7 +37,7 @@ def test_the_scripts_with_path_options_are_the_expected_ones():
     assert SCRIPTS_WITH['--output'] == ['04_cnn_mnist/helpers/make_test_digit.py']
     assert writes - set(SCRIPTS_WITH['--output']) == set(SCRIPTS_WITH['--out-dir'])
     every_path_option = {'--out-dir', '--data-dir', '--model', '--output'}
-    for script, text in HELP.items():  # No other option takes a path
+    for script, text in helps.items():  # No other option takes a path
         options = set(re.findall(r'\[(--[a-z-]+) [A-Z_]+\]', text))
         assert options & every_path_option == {o for o in every_path_option if script in SCRIPTS_WITH[o]}
 

@@ -155,6 +155,7 @@ def test_a_read_only_install_writes_into_the_students_own_folder(install):
     assert (out_dir / 'activation_funcs.png').owner() == USER and not (copy / 'results').exists()
 
 
+@pytest.mark.full  # The terminal's run shows the folder; a notebook finds it the same way
 def test_a_read_only_install_in_a_notebook_writes_there_too(install):
     copy, home, _ = install
     result = run_as_user(install, notebook=True)
