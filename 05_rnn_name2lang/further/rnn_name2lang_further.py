@@ -1,4 +1,4 @@
-"""Training Name2Lang better in 2 minutes: the best recipe we found for a 2-core CPU, and an ablation of its parts.
+"""Training Name2Lang better: the best recipe we found for a few minutes of a 2-core CPU, and an ablation of its parts.
 
 Beyond the slides "Practice) Name2Lang Classification with a Character-level RNN (1/7)-(7/7)": the lesson's data,
 functions and MyRNN (rnn_name2lang.py), extended here by a bidirectional GRU whose outputs are max-pooled over the
