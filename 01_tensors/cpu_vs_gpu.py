@@ -2,8 +2,7 @@
 
 Slide "Practice) CPU vs. GPU-acceleration". As on the slide, `dev_name` is 'cuda' when there is one, else
 'cpu'; the slide's "Try 'cpu'" is `--device cpu` (or `dev_name = 'cpu'` in a notebook), and `--device all`
-times every device this machine has and prints each GPU's speed-up over the CPU. Timing a GPU fairly needs
-a memory check and an untimed run first, and waiting for the GPU before each clock reading (common/timing.py).
+times every device this machine has and prints each GPU's speed-up over the CPU (timed fairly: helpers/timing.py).
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -16,7 +15,8 @@ common.report_errors_in_one_line()  # A learner's error (a missing file, no data
 import torch  # noqa: I001  (the order of the slide)
 import time
 
-from common import device_type, warm_up   # warm_up: a memory check and one untimed run (common/timing.py)
+common.add_to_path('01_tensors/helpers')
+from timing import warm_up  # A memory check and one untimed run (helpers/timing.py)
 
 dev_name = 'cuda' if torch.cuda.is_available() else 'cpu'  # Try 'cpu'
 n = 5000
@@ -24,7 +24,7 @@ n = 5000
 
 def device_or_all(text):
     """argparse type of --device: 'all' (every device this machine has) or one device, e.g. cpu."""
-    return text if text == 'all' else device_type(text)
+    return text if text == 'all' else common.device_type(text)
 
 
 parser = common.make_parser('cpu_vs_gpu', __doc__, out_dir=True)

@@ -34,7 +34,6 @@ _HOME = {
     'data': ['prepare_mnist', 'load_mnist', 'find_name_files', 'read_text'],
     'training': ['train', 'evaluate', 'tensor_loader'],
     'machine': ['describe_machine', 'has_amx'],
-    'timing': ['warm_up'],
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 __all__ = list(_MODULE_OF)

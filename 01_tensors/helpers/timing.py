@@ -5,13 +5,13 @@ wrong thing: a GPU runs asynchronously (the clock would stop before it has finis
 call loads libraries and kernels (which is not computing time). So `01_tensors/cpu_vs_gpu.py` calls
 `warm_up(dev, n)` first: it checks that `dev` has the memory for the n-by-n matrices (else one clear
 `UserError`), then computes once, untimed; and `common.synchronize(dev)` before each of the slide's `time.time()`.
+A module of this section, beside its one script that uses it.
 """
 import os
 
 import torch
 
-from .device import synchronize
-from .errors import UserError
+from common import UserError, synchronize
 
 N_WARM_UP_CPU = 64  # A CPU needs only a small untimed run; a GPU runs the timed size (it picks its kernels by size)
 
