@@ -1,22 +1,11 @@
-"""Shared helpers of the Deep Learning Tutorial scripts.
+"""Shared helpers of the Deep Learning Tutorial scripts, used as `common.NAME` or `from common import NAME`.
 
-Every section (01_tensors ... 05_rnn_name2lang) imports what it needs from here, always as `common.NAME` or
-`from common import NAME`:
-
-- cli:       `make_parser` with only the options a script uses (defaults: its constants; none in a notebook),
-             `report_errors_in_one_line()`
-- device:    `get_device('auto')` picks cuda, then mps, then cpu; `synchronize` for timing a GPU
-- seed:      `set_seed(777)` seeds random, NumPy and PyTorch
-- paths:     the repository root, the data folder and the output folders (no PyTorch needed)
-- data:      MNIST and the names data, from what the learner has or downloaded (`prepare_mnist`, `find_name_files`)
-- figures:   `save_figure(fig, out_dir, name)` saves a PNG and shows it in a window or a notebook
-- training:  `train`, `evaluate` and `tensor_loader` (slide "Iris Flower Classification - My Style (2/5)")
-- files:     atomic writes of checkpoints and JSON, safe checkpoint loading
-- machine:   `describe_machine()`, the CPU (and AMX) and GPU behind a measured number
-
-Importing `common` imports none of these modules and changes nothing: each name is imported where it is first
-used (PEP 562), so `check_env.py` can use `common.paths` in a Python without PyTorch, and a script that needs
-no MNIST does not wait for torchvision.
+`_HOME` below says which module defines each name: `cli` (options, errors in one line), `device`, `seed`, `paths`
+(the repository, data and output folders), `data` (MNIST, the names), `figures`, `training` (`train`, `evaluate`
+of slide "Iris Flower Classification - My Style (2/5)"), `files` (atomic writes, checkpoints) and `machine`.
+Importing `common` imports none of them and changes nothing: each name is imported where it is first used
+(PEP 562), so `check_env.py` uses `common.paths` in a Python without PyTorch, and a script without MNIST does not
+wait for torchvision.
 """
 import importlib
 
