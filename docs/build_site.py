@@ -53,8 +53,8 @@ PLAY_MODELS = [
     ('04_cnn_mnist/cnn_mnist.py', 'cnn_mnist.pt', '04_cnn_mnist/further/cnn_mnist_onnx.py'),
     ('05_rnn_name2lang/rnn_name2lang.py', 'rnn_name2lang.pt', '05_rnn_name2lang/further/rnn_name2lang_onnx.py'),
 ]
-PLAY_LINK = ('Play with this model in your browser, with no install: draw a digit or type a name on the '
-             '`Play page <{up}play/index.html>`_ (the model runs there with ONNX Runtime Web).')
+PLAY_LINK = ('Play with {which} in your browser, with no install: draw a digit or type a name on the '
+             '`Play page <{up}play/index.html>`_ (ONNX Runtime Web runs {it} there).')
 
 
 def not_run_reason(script):
@@ -180,11 +180,12 @@ def stage(plan, source):
                                                                encoding='utf-8')
     if with_play(plan):
         header = examples / 'GALLERY_HEADER.rst'
-        header.write_text(header.read_text(encoding='utf-8') + '\n' + PLAY_LINK.format(up='') + '\n', encoding='utf-8')
+        link = PLAY_LINK.format(which='the trained models', up='', it='them')
+        header.write_text(f"{header.read_text(encoding='utf-8')}\n{link}\n", encoding='utf-8')
     linked = {lesson for lesson, _, _ in PLAY_MODELS} if with_play(plan) else set()
     for entry in plan['scripts']:
-        staged = staged_source(Path(entry['source']), entry['title'],
-                               PLAY_LINK.format(up='../') if entry['script'] in linked else '')
+        link = PLAY_LINK.format(which='this model', up='../', it='it') if entry['script'] in linked else ''
+        staged = staged_source(Path(entry['source']), entry['title'], link)
         (examples / f'{entry["page"]}.py').write_text(staged, encoding='utf-8')
     return examples
 
@@ -278,6 +279,7 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
     bad = check_pages(plan, source, site) if code == 0 else 0
     if code == 0 and not bad and with_play(plan):
         play_page(site, plan, env)
+        seconds = time.time() - start
     if keep:
         print(f'Staging folder kept: {staging}')
     else:

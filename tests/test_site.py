@@ -103,6 +103,22 @@ def test_every_page_of_the_site_is_titled_by_its_slide_or_what_it_does(tmp_path)
             assert re.fullmatch(r'(?:\s|,|-|\band\b)*', rest), (script, title, rest)
 
 
+def test_the_whole_site_links_the_play_page_from_its_home_and_the_two_models_lessons(tmp_path):
+    plan = build_site.make_plan([], False, tmp_path, tmp_path / 'out')
+    assert build_site.with_play(plan)  # Every page: the Play page is built, with the models of these lessons
+    assert [lesson for lesson, _, _ in build_site.PLAY_MODELS] == ['04_cnn_mnist/cnn_mnist.py',
+                                                                   '05_rnn_name2lang/rnn_name2lang.py']
+    examples = build_site.stage(plan, tmp_path / 'source')
+    assert '`Play page <play/index.html>`_' in (examples / 'GALLERY_HEADER.rst').read_text()
+    linked = [path.relative_to(examples).as_posix() for path in examples.rglob('*.py')
+              if '<../play/index.html>`_' in path.read_text()]
+    assert sorted(linked) == ['04_cnn_mnist/cnn_mnist.py', '05_rnn_name2lang/rnn_name2lang.py']
+    few = build_site.make_plan(['cnn_mnist.py'], False, tmp_path / 'few', tmp_path / 'few_out')
+    assert not build_site.with_play(few)  # A few pages: no Play page, no link to it
+    assert 'play/index.html' not in build_site.stage(few, tmp_path / 'few_source').joinpath(
+        '04_cnn_mnist', 'cnn_mnist.py').read_text()
+
+
 def test_staged_pages_of_a_section_hold_its_lesson_concept_and_further_scripts(tmp_path):
     plan = build_site.make_plan(['conv_output_size', 'draw_digit', 'cnn_class_styles'], False, tmp_path, tmp_path)
     assert [(entry['page'], entry['kind']) for entry in plan['scripts']] == [
