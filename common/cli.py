@@ -19,7 +19,6 @@ import os
 import sys
 from pathlib import Path
 
-from .device import get_device
 from .errors import UserError
 from .paths import check_out_dir, resolve_data_dir, results_dir, writable_out_dir
 
@@ -66,6 +65,7 @@ def fraction(text):
 
 def device_type(text):
     """argparse type: a device name, checked against this machine (see `get_device`)."""
+    from .device import get_device  # PyTorch, imported where a device is asked for: --help and check_env start sooner
     try:
         return get_device(text)
     except UserError as error:

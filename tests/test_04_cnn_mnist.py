@@ -592,6 +592,7 @@ def test_further_ablation_table_and_chart(fake_mnist, tmp_path):
     assert result.out.count('TrLoss=') == 6 and (tmp_path / 'cnn_mnist_further_ablation.png').stat().st_size > 5000
 
 
+@pytest.mark.full  # A further script: its in-process tests check what it prints
 def test_cnn_mnist_further_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run(f'{SECTION}/further/cnn_mnist_further.py', args=f'--out-dir {tmp_path} --device cpu --train-size 100',
                        data_dir=fake_mnist, edits={'EPOCH_MAX = 4': 'EPOCH_MAX = 1'},

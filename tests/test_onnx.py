@@ -210,6 +210,7 @@ def test_other_languages_than_the_models_is_one_line(rnn_model, tmp_path):
 
 
 # Notebooks ------------------------------------------------------------------------------------------------------
+@pytest.mark.full  # A further script: its in-process tests check what it prints
 def test_cnn_onnx_notebook(notebooks, cnn_model, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/further/cnn_mnist_onnx.py',
                        args=f'--model {cnn_model} --out-dir {tmp_path} --images 50 {" ".join(QUICK_CNN)}',
@@ -220,6 +221,7 @@ def test_cnn_onnx_notebook(notebooks, cnn_model, fake_mnist, tmp_path):
     assert notebook_images(nb) == 1
 
 
+@pytest.mark.full  # A further script: its in-process tests check what it prints
 def test_rnn_onnx_notebook(notebooks, rnn_model, fake_names, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/further/rnn_name2lang_onnx.py',
                        args=f'--model {rnn_model[0]} --out-dir {tmp_path} --repeats 1', data_dir=fake_names,
