@@ -24,8 +24,7 @@ import torchvision
 import torchvision.transforms.functional as TF
 from sklearn import metrics
 
-from common import REPO_ROOT, evaluate, non_negative_float, positive_int, save_figure, train
-from common import prepare_mnist
+from common import REPO_ROOT, evaluate, non_negative_float, positive_int, prepare_mnist, save_figure, train
 
 common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # This section's modules, from any folder (VS Code, Colab)
 from mnist_image import prepare_image  # Preparing a photo of a digit the way MNIST digits were made

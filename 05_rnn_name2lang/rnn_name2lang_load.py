@@ -25,8 +25,9 @@ from common import UserError, load_checkpoint, make_parser, positive_int
 
 # Modules beside this script, from any folder (VS Code, Colab)
 common.add_to_path('05_rnn_name2lang', '05_rnn_name2lang/further')
-from rnn_name2lang import LETTER_DICT, MODEL_FILE, MyRNN, report_predict, unicode2ascii  # noqa: E402
-from rnn_name2lang_further import CHECKPOINT_FORMAT as FURTHER_FORMAT, MyRNNFurther, average_of  # noqa: E402
+from rnn_name2lang import LETTER_DICT, MODEL_FILE, MyRNN, report_predict, unicode2ascii
+from rnn_name2lang_further import CHECKPOINT_FORMAT as FURTHER_FORMAT
+from rnn_name2lang_further import MyRNNFurther, average_of
 
 # %% Define hyperparameters
 TOP_K = 5

@@ -594,8 +594,9 @@ def test_further_ablation_table_and_chart(fake_mnist, tmp_path):
 
 @pytest.mark.full  # A further script: its in-process tests check what it prints
 def test_cnn_mnist_further_notebook(notebooks, fake_mnist, tmp_path):
-    nb = notebooks.run(f'{SECTION}/further/cnn_mnist_further.py', args=f'--out-dir {tmp_path} --device cpu --train-size 100',
-                       data_dir=fake_mnist, edits={'EPOCH_MAX = 4': 'EPOCH_MAX = 1'},
+    nb = notebooks.run(f'{SECTION}/further/cnn_mnist_further.py',
+                       args=f'--out-dir {tmp_path} --device cpu --train-size 100', data_dir=fake_mnist,
+                       edits={'EPOCH_MAX = 4': 'EPOCH_MAX = 1'},
                        extra_cells=['print(type(model).__name__, len(data[0]))'])
     text = notebook_text(nb)
     assert text.count('TrLoss=') == 1 and 'Test accuracy: ' in text and text.splitlines()[-1] == 'MyCNN 100'

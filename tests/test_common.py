@@ -43,7 +43,8 @@ def test_unknown_device_is_a_clear_error(name):
 def test_same_seed_same_numbers():
     def draw():
         generator = common.set_seed(777)
-        return random.random(), np.random.rand(), torch.rand(3).tolist(), torch.randperm(10, generator=generator).tolist()
+        return (random.random(), np.random.rand(), torch.rand(3).tolist(),
+                torch.randperm(10, generator=generator).tolist())
     first, second = draw(), draw()
     assert first == second
     common.set_seed(778)
@@ -312,7 +313,8 @@ def test_tensor_loader_shuffles_whole_batches_reproducibly():
     index = torch.arange(23)
 
     def epochs(seed):
-        loader = common.tensor_loader(x, index, batch_size=5, shuffle=True, generator=torch.Generator().manual_seed(seed))
+        generator = torch.Generator().manual_seed(seed)
+        loader = common.tensor_loader(x, index, batch_size=5, shuffle=True, generator=generator)
         return [list(loader) for _ in range(2)]
 
     first, again = epochs(3), epochs(3)

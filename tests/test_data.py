@@ -181,7 +181,8 @@ def test_text_in_utf8_latin1_and_with_a_bom(tmp_path, capsys):
     assert common.read_text(tmp_path / 'bom.txt') == 'Müller\n'
     assert capsys.readouterr().err == ''
     assert common.read_text(tmp_path / 'German.txt') == 'Abel\nMüller\n'
-    assert capsys.readouterr().err == f"warning: '{tmp_path / 'German.txt'}' is not UTF-8 (line 2); read it as Latin-1\n"
+    assert capsys.readouterr().err == (f"warning: '{tmp_path / 'German.txt'}' is not UTF-8 (line 2); "
+                                       'read it as Latin-1\n')
 
 
 def test_text_in_utf16_with_its_mark(tmp_path, capsys):

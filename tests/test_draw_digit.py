@@ -156,5 +156,5 @@ def test_without_a_model_it_says_to_train_first(tmp_path):
 
 def test_as_a_notebook_it_says_where_to_run_it(notebooks):
     notebook = notebooks.run('04_cnn_mnist/further/draw_digit.py')
-    assert notebook_text(notebook) == ('The drawing pad needs a window: run `python 04_cnn_mnist/further/draw_digit.py` '
-                                       'on a desktop.\n')
+    assert notebook_text(notebook) == ('The drawing pad needs a window: run '
+                                       '`python 04_cnn_mnist/further/draw_digit.py` on a desktop.\n')

@@ -70,7 +70,8 @@ def test_a_data_folder_that_is_a_file_or_missing(script, a_file, tmp_path):
     name = script.split('/')[-1]
     result = run_main(script, '--data-dir', a_file, '--out-dir', tmp_path)
     assert (result.code, result.out) == (2, '')
-    assert result.err == f"{name}: error: data folder '{a_file}' (from --data-dir) is a file, not a folder (see --help)\n"
+    assert result.err == (f"{name}: error: data folder '{a_file}' (from --data-dir) is a file, not a folder "
+                          '(see --help)\n')
     result = run_main(script, '--data-dir', tmp_path / 'none', '--out-dir', tmp_path)
     assert result.err == (f"{name}: error: data folder '{tmp_path / 'none'}' (from --data-dir) does not exist "
                           '(see --help)\n')
@@ -82,7 +83,8 @@ def test_a_model_path_that_is_a_folder_or_missing(script, tmp_path):
     extra = ['--demo'] if 'draw_digit' in script else ['Choi'] if 'rnn_name2lang_load' in script else []
     result = run_main(script, '--model', tmp_path, *extra)
     assert (result.code, result.out.count('\n') <= 1) == (1, True)  # At most the 'Device: cpu' line
-    assert result.err == f"error: model file '{tmp_path}' is a folder, not a file (give the .pt file, e.g. with --model)\n"
+    assert result.err == (f"error: model file '{tmp_path}' is a folder, not a file "
+                          '(give the .pt file, e.g. with --model)\n')
     result = run_main(script, '--model', tmp_path / 'none.pt', *extra)
     trainer = '05_rnn_name2lang/rnn_name2lang.py' if 'rnn' in script else '04_cnn_mnist/cnn_mnist.py'
     assert (result.code, result.err) == (1, f"error: model file '{tmp_path / 'none.pt'}' does not exist: train it "

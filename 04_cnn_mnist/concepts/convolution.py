@@ -23,8 +23,8 @@ import torch.nn.functional as F
 from common import REPO_ROOT, make_parser, save_figure
 
 common.add_to_path('04_cnn_mnist/concepts', '04_cnn_mnist/helpers')  # This section's modules, from any folder
-from conv_output_size import conv_output_size  # The slide's output-size formula  # noqa: E402
-from mnist_image import prepare_image  # The photo of a 3 as a 28 x 28 MNIST digit  # noqa: E402
+from conv_output_size import conv_output_size  # The slide's output-size formula
+from mnist_image import prepare_image  # The photo of a 3 as a 28 x 28 MNIST digit
 
 # %% The slides' numbers
 F_SLIDE = [1, 2, 3, 4, 5, 6, 7]      # The slide's input vector f (size 7)

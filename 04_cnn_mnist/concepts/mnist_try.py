@@ -2,8 +2,8 @@
 
 Slide "Practice) Digit Classification with the MNIST Dataset (1/4)" (its Try lines): "Try more or less layers,
 channels, and kernel size", "Try to apply batch normalization (e.g. 'nn.BatchNorm' and 'nn.BatchNorm2d')", "Try to
-apply skip connection (used in ResNet)". First batch normalization by hand (the batch's statistics in training, the running
-ones in evaluation) beside nn.BatchNorm2d, then the lesson's MyCNN (imported, unchanged) and its variants, each
+apply skip connection (used in ResNet)". First batch normalization by hand (the batch's statistics in training, the
+running ones in evaluation) beside nn.BatchNorm2d, then the lesson's MyCNN (imported, unchanged) and its variants, each
 trained from the same seed on the same images for the same epochs: a table of test accuracy, parameters and
 seconds, and a chart. For a default run within a minute, a subset of MNIST: --train-size, --test-size.
 """
@@ -27,7 +27,7 @@ from common import evaluate, positive_int, save_figure, set_seed, tensor_loader,
 from common.data import prepare_mnist
 
 common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # This section's modules, from any folder
-from cnn_mnist import MyCNN  # The lesson's model, unchanged  # noqa: E402
+from cnn_mnist import MyCNN  # The lesson's model, unchanged
 
 # %% Hyperparameters: the same budget for every variant
 EPOCH_MAX = 1

@@ -21,8 +21,8 @@ import torch.nn.functional as F
 from common import REPO_ROOT, make_parser, save_figure, set_seed
 
 common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # This section's modules, from any folder
-from cnn_mnist import MyCNN  # The lesson's model, unchanged  # noqa: E402
-from mnist_image import prepare_image  # The photo of a 3 as a 28 x 28 MNIST digit  # noqa: E402
+from cnn_mnist import MyCNN  # The lesson's model, unchanged
+from mnist_image import prepare_image  # The photo of a 3 as a 28 x 28 MNIST digit
 
 # %% The example and the settings
 X_SLIDE = [[1, 1, 2, 4],     # A 4 x 4 input; 2 x 2 max pooling with stride 2 keeps the largest of each block

@@ -36,12 +36,20 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import BatchSampler, DataLoader, DistributedSampler, TensorDataset
 
-from common import (UserError, evaluate, load_mnist, non_negative_float, positive_int, save_checkpoint, set_seed,
-                    tensor_loader, train)
+from common import (
+    UserError,
+    evaluate,
+    load_mnist,
+    non_negative_float,
+    positive_int,
+    save_checkpoint,
+    set_seed,
+    tensor_loader,
+    train,
+)
 
 common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder (VS Code, Colab)
-from cnn_mnist import (DATA_LOADER_PARAM, EPOCH_MAX, OPTIMIZER_PARAM, RANDOM_SEED, SAVE_MODEL, SCHEDULER_PARAM,
-                       MyCNN)
+from cnn_mnist import DATA_LOADER_PARAM, EPOCH_MAX, OPTIMIZER_PARAM, RANDOM_SEED, SAVE_MODEL, SCHEDULER_PARAM, MyCNN
 
 EVAL_BATCH_SIZE = 1000  # Testing needs no gradients: larger batches are fine
 

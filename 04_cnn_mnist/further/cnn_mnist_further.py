@@ -27,8 +27,8 @@ import torchvision
 from common import evaluate, has_amx, positive_int, prepare_mnist, save_figure, tensor_loader, train
 
 common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder (VS Code, Colab)
-import cnn_mnist  # noqa: E402  (the lesson: its MyCNN, constants and predict)
-from cnn_mnist import MyCNN, predict  # noqa: E402
+import cnn_mnist  # The lesson: its MyCNN, constants and predict
+from cnn_mnist import MyCNN, predict
 
 # %% Define hyperparameters (the best recipe we found for about 2 minutes on a 2-core CPU: section README)
 EPOCH_MAX = 4

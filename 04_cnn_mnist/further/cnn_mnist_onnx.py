@@ -36,7 +36,7 @@ from tqdm import tqdm
 from common import load_mnist, make_parser, positive_int, save_figure, save_json
 
 common.add_to_path('04_cnn_mnist')  # The lesson one folder up, from any folder (VS Code, Colab)
-from cnn_mnist import SAVE_MODEL, MyCNN  # noqa: E402
+from cnn_mnist import SAVE_MODEL, MyCNN
 
 # %% Settings
 ONNX_FILE = 'cnn_mnist.onnx'    # Beside the checkpoint

@@ -25,10 +25,9 @@ import PIL.Image
 import torch
 from matplotlib.backend_bases import MouseEvent
 
-from common import UserError
-from common import has_display
+from common import UserError, has_display
 
-common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # The lesson and its helpers, from any folder (VS Code, Colab)
+common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # The lesson and its helpers, from any folder (VS Code)
 from cnn_mnist import SAVE_MODEL, MyCNN
 from make_test_digit import arc
 from mnist_image import prepare_image  # Preparing a drawing the MNIST way (mnist_image.py)

@@ -21,8 +21,7 @@ import PIL.Image
 import PIL.ImageDraw
 import PIL.ImageFilter
 
-from common import REPO_ROOT, UserError, make_parser, positive_int
-from common import write_atomically
+from common import REPO_ROOT, UserError, make_parser, positive_int, write_atomically
 
 # %% Define the drawing
 OUTPUT = REPO_ROOT / 'data' / 'cnn_mnist_test.png'

@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from common import make_parser, save_figure
 
 common.add_to_path('05_rnn_name2lang')  # The lesson script one folder up, from any folder (VS Code, Colab)
-from rnn_name2lang import LETTER_DICT, load_name_dataset, text2onehot, unicode2ascii  # noqa: E402
+from rnn_name2lang import LETTER_DICT, load_name_dataset, text2onehot, unicode2ascii
 
 # %% Define the slides' examples
 NAME = 'Choi'        # The slide's 4 x 57 array

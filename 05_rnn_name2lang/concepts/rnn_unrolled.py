@@ -26,7 +26,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
 from common import make_parser, save_figure, set_seed
 
 common.add_to_path('05_rnn_name2lang')  # The lesson script one folder up, from any folder (VS Code, Colab)
-from rnn_name2lang import LETTER_DICT, MyRNN, text2onehot  # noqa: E402
+from rnn_name2lang import LETTER_DICT, MyRNN, text2onehot
 
 # %% Define the example (the slides' names; a small hidden state, to read its numbers)
 NAME = 'Choi'

@@ -30,8 +30,16 @@ from torch.nn.utils.rnn import PackedSequence, pack_sequence, pad_packed_sequenc
 from common import evaluate, save_checkpoint, save_figure, save_json, set_seed, train
 
 common.add_to_path('05_rnn_name2lang')  # The lesson script one folder up, from any folder (VS Code, Colab)
-from rnn_name2lang import (LETTER_DICT, RANDOM_SEED, RNN_UNITS, VALID_RATIO, MyRNN,  # noqa: E402
-                           load_name_dataset, report_predict, text2onehot)
+from rnn_name2lang import (
+    LETTER_DICT,
+    RANDOM_SEED,
+    RNN_UNITS,
+    VALID_RATIO,
+    MyRNN,
+    load_name_dataset,
+    report_predict,
+    text2onehot,
+)
 
 # %% Define hyperparameters (the best recipe we found for about 2 minutes; README.md)
 EPOCH_MAX = 8

@@ -41,9 +41,16 @@ from tqdm import tqdm
 from common import UserError, make_parser, positive_int, save_figure, save_json
 
 common.add_to_path('05_rnn_name2lang')  # The lesson one folder up, from any folder (VS Code, Colab)
-from rnn_name2lang import (LETTER_DICT, MODEL_FILE, RANDOM_SEED, VALID_RATIO, load_name_dataset, report_predict,  # noqa: E402
-                           text2onehot)
-from rnn_name2lang_load import TEST_NAMES, load_model  # noqa: E402
+from rnn_name2lang import (
+    LETTER_DICT,
+    MODEL_FILE,
+    RANDOM_SEED,
+    VALID_RATIO,
+    load_name_dataset,
+    report_predict,
+    text2onehot,
+)
+from rnn_name2lang_load import TEST_NAMES, load_model
 
 # %% Settings
 ONNX_FILE = 'rnn_name2lang.onnx'  # Beside the checkpoint
