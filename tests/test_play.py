@@ -238,6 +238,18 @@ def test_the_page_loads_names_the_models_and_asks_nothing_elsewhere(tiny, deskto
     assert page.locator('#digit-probs > *').count() == 10
 
 
+def test_opened_as_a_file_the_page_says_how_to_serve_it(tiny, browser):
+    # Browsers refuse the page's modules from file:// (a reader who double-clicks site/play/index.html)
+    page = browser.new_page()
+    page.goto(tiny['out'].joinpath('index.html').as_uri())
+    site = tiny['out'].parent
+    for element in ('#digit-model', '#name-model'):
+        line = page.text_content(element)
+        assert 'cannot run from a file' in line, line
+        assert f'python -m http.server -d "{site}", then open http://localhost:8000/play/' in line
+    page.close()
+
+
 def test_the_test_image_and_photos_are_prepared_as_in_python(tiny, desktop, image_prep, tmp_path):
     photos = {('test image', ''): TEST_IMAGE, **photo_classes(tmp_path, digits=(4,))}  # Every class of photo
     for key, path in photos.items():
