@@ -24,6 +24,9 @@ import torch.nn as nn
 
 from common import make_parser, save_figure, set_seed
 
+common.add_to_path('05_rnn_name2lang/concepts')  # The concept script beside this one, from any folder
+from rnn_unrolled import compare  # A by-hand result printed beside PyTorch's, with the largest difference
+
 # %% Define the sizes of the example (small, to read the numbers)
 INPUT_SIZE = 3
 HIDDEN_SIZE = 4
@@ -136,15 +139,6 @@ def run_layer(layer_type, cell, xs, state):
 def stack(states, key):
     """One gate or state of every step as an L x H tensor."""
     return torch.stack([gates[key] for gates in states])
-
-
-def compare(label, by_hand, module_name, by_module, hand_name='by hand'):
-    """Print a by-hand result beside PyTorch's where they differ most, with the largest difference; return it."""
-    differences = (by_hand - by_module).abs().flatten()
-    i = differences.argmax().item()  # Where they differ most
-    print(f'{label}: {hand_name} {by_hand.flatten()[i]:.6f}  {module_name} {by_module.flatten()[i]:.6f}  '
-          f'largest difference {differences[i]:.0e}')
-    return differences[i].item()
 
 
 def plot_gates(lstm_states, gru_states):
