@@ -19,8 +19,10 @@ import io
 import os
 import runpy
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,12 +211,16 @@ class NotebookRunner:
     def start(self):
         from jupyter_client import KernelManager
         env = {key: value for key, value in os.environ.items() if key not in ('MPLBACKEND', 'DL_DATA_DIR')}
-        self.kernel = KernelManager(kernel_name='python3', transport='ipc')
+        # IPC sockets in a folder of this runner's own: by default they are kernel-ipc-1, -2, ... in the working
+        # folder, and two xdist workers starting kernels at once took the same ones (kernels that never answered)
+        self.folder = tempfile.mkdtemp(prefix='dl_tutorial_kernel_')
+        self.kernel = KernelManager(kernel_name='python3', transport='ipc', ip=os.path.join(self.folder, 'kernel'))
         self.kernel.start_kernel(cwd=str(REPO_ROOT), env=env, extra_arguments=['--HistoryManager.enabled=False'])
 
     def stop(self):
         if self.kernel is not None:
             self.kernel.shutdown_kernel(now=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def run(self, relpath, args='', data_dir=None, edits=None, extra_cells=(), timeout=300, cwd=None):
         """Execute the script at `relpath` as a notebook; return the executed notebook.
