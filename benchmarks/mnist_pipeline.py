@@ -18,7 +18,7 @@ import torchvision
 import common
 from common import load_mnist, make_parser, positive_int, set_seed, tensor_loader
 
-common.add_to_path('04_cnn_mnist', '04_cnn_mnist/helpers')  # The modules of section 04, from any folder
+common.add_to_path('04_cnn_mnist', '04_cnn_mnist/further')  # The lesson and its further script, from any folder
 from cnn_mnist import RANDOM_SEED, MyCNN  # noqa: E402
 from cnn_mnist_further import BATCH_SIZE, bf16_available  # noqa: E402
 

@@ -67,6 +67,33 @@ def add_folder_to_path(relpath):
         sys.path.insert(0, folder)
 
 
+def section_modules():
+    """The modules imported from the repository's scripts (not `common`, not the tests), by name."""
+    root, others = str(REPO_ROOT) + os.sep, tuple(str(REPO_ROOT / folder) + os.sep for folder in ('common', 'tests'))
+    return {name: module for name, module in list(sys.modules.items())
+            if (getattr(module, '__file__', None) or '').startswith(root) and not module.__file__.startswith(others)}
+
+
+@contextlib.contextmanager
+def fresh_script_imports(relpath):
+    """As `python <relpath>` starts: its folder first on sys.path, and no folder or module of another script that
+    an earlier test imported (a script that forgets to put a folder on the path fails here as in a terminal).
+    Afterwards sys.path and sys.modules are as before."""
+    saved_path, saved_modules = list(sys.path), section_modules()
+    for name in saved_modules:
+        del sys.modules[name]
+    keep = {str(REPO_ROOT), str(REPO_ROOT / 'tests')}
+    sys.path[:] = [str((REPO_ROOT / relpath).parent)] + [
+        entry for entry in saved_path if entry in keep or not Path(entry or '.').resolve().is_relative_to(REPO_ROOT)]
+    try:
+        yield
+    finally:
+        for name in section_modules():
+            del sys.modules[name]
+        sys.modules.update(saved_modules)
+        sys.path[:] = saved_path
+
+
 def run_main(relpath, *argv):
     """Run the script at `relpath` in this process as `python <relpath> argv...` does; return a `Result`.
 
@@ -74,13 +101,12 @@ def run_main(relpath, *argv):
     (the same `report_error` that the script's terminal run uses). Any other exception is a bug: raised.
     """
     path = REPO_ROOT / relpath
-    add_folder_to_path(relpath)
     saved_argv, saved_hook = sys.argv, sys.excepthook
     sys.argv = [str(path), *map(str, argv)]
     out, err = io.StringIO(), io.StringIO()
     code, variables = 0, {}
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with fresh_script_imports(relpath), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 variables = runpy.run_path(str(path), run_name='__main__')
             except SystemExit as exit_:
