@@ -48,7 +48,7 @@ for line in open(sys.argv[1]):
 EOF
 }
 
-PACKAGES="torch torchvision numpy matplotlib scikit-learn sympy pillow pillow-heif tqdm pytest jupytext nbclient ipykernel"
+PACKAGES="torch torchvision numpy matplotlib scikit-learn sympy pillow pillow-heif tqdm onnx onnxruntime pytest pytest-xdist jupytext nbclient ipykernel"
 versions() {  # the versions installed in venv $1, one line
     "$1/bin/python" - $PACKAGES <<'EOF'
 import platform, sys
