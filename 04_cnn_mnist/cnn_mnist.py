@@ -111,18 +111,14 @@ def predict(image, model):
 # %% Steps 0-5 of the slides
 if __name__ == '__main__':
     parser = common.make_parser('cnn_mnist', __doc__, device='auto', seed=RANDOM_SEED, out_dir=True, data_dir=True,
-                                epochs=EPOCH_MAX, batch_size=DATA_LOADER_PARAM['batch_size'], lr=OPTIMIZER_PARAM['lr'])
+                                epochs=EPOCH_MAX, batch_size=DATA_LOADER_PARAM['batch_size'], lr=OPTIMIZER_PARAM['lr'],
+                                slide_setting=SLIDE_SETTING, use_slide_setting=USE_SLIDE_SETTING)
     parser.add_argument('--momentum', type=non_negative_float, default=OPTIMIZER_PARAM['momentum'],
                         help='momentum of SGD (the slide: 0)')
     parser.add_argument('--step-size', type=positive_int, default=SCHEDULER_PARAM['step_size'],
                         help='epochs between halvings of the learning rate (StepLR; the slide: 10)')
-    parser.add_argument('--slide-setting', action='store_true', default=USE_SLIDE_SETTING,
-                        help=f'train with the slide\'s values {SLIDE_SETTING}; options given still win')
     parser.add_argument('--train-size', type=positive_int, help='train on the first N images only (quick runs)')
-    args = parser.parse_args()  # A notebook has no command line: the defaults, which are the constants above
-    if args.slide_setting:
-        parser.set_defaults(**SLIDE_SETTING)
-        args = parser.parse_args()  # Options given as well still win over the slide's values
+    args = parser.parse_args()  # A notebook: the constants above; --slide-setting: SLIDE_SETTING's (options still win)
     EPOCH_MAX, RANDOM_SEED, DATA_PATH, SAVE_MODEL = args.epochs, args.seed, args.data_dir, args.out_dir / SAVE_MODEL
     OPTIMIZER_PARAM, SCHEDULER_PARAM['step_size'] = {'lr': args.lr, 'momentum': args.momentum}, args.step_size
     DATA_LOADER_PARAM['batch_size'] = args.batch_size  # What the options say, in the slide's names

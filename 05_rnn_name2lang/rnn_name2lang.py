@@ -139,18 +139,14 @@ def batches_of_one_length(data, batch_size, shuffle=True):
 if __name__ == '__main__':
     # 0. Preparation
     parser = common.make_parser('rnn_name2lang', __doc__, device='auto', seed=RANDOM_SEED, out_dir=True, data_dir=True,
-                                epochs=EPOCH_MAX, batch_size=BATCH_SIZE, lr=OPTIMIZER_PARAM['lr'])
+                                epochs=EPOCH_MAX, batch_size=BATCH_SIZE, lr=OPTIMIZER_PARAM['lr'],
+                                slide_setting=SLIDE_SETTING, use_slide_setting=USE_SLIDE_SETTING)
     parser.add_argument('--momentum', type=common.fraction, default=OPTIMIZER_PARAM['momentum'], help='SGD momentum')
     parser.add_argument('--rnn-type', choices=RNN_UNITS, default=RNN_TYPE, help='recurrent unit')
     parser.add_argument('--hidden-size', type=common.positive_int, default=HIDDEN_SIZE, help='hidden units')
     parser.add_argument('--num-layers', type=common.positive_int, default=NUM_LAYERS, help='stacked RNN layers')
     parser.add_argument('--dropout', type=common.fraction, default=DROPOUT, help='dropout between RNN layers')
-    parser.add_argument('--slide-setting', action='store_true', default=USE_SLIDE_SETTING,
-                        help=f'the slide\'s values {SLIDE_SETTING}; options given still win')
-    args = parser.parse_args()  # A notebook has no command line: the defaults, which are the constants above
-    if args.slide_setting:
-        parser.set_defaults(**SLIDE_SETTING)
-        args = parser.parse_args()  # Options given as well still win over the slide's values
+    args = parser.parse_args()  # A notebook: the constants above; --slide-setting: SLIDE_SETTING's (options still win)
     EPOCH_MAX, BATCH_SIZE, RANDOM_SEED, DATA_PATH = args.epochs, args.batch_size, args.seed, args.data_dir
     OPTIMIZER_PARAM = {'lr': args.lr, 'momentum': args.momentum}  # What the options say, in the slide's names
     RNN_TYPE, HIDDEN_SIZE, NUM_LAYERS, DROPOUT = args.rnn_type, args.hidden_size, args.num_layers, args.dropout

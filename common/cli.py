@@ -130,13 +130,14 @@ class DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 
 class TutorialParser(argparse.ArgumentParser):
-    """An ArgumentParser that reports a bad option in one line, reads `NOTEBOOK_ARGS` in a notebook and checks
-    the folders it is given (--out-dir, --data-dir)."""
+    """An ArgumentParser that reports a bad option in one line, reads `NOTEBOOK_ARGS` in a notebook, takes the
+    slide's values as defaults with --slide-setting, and checks the folders it is given (--out-dir, --data-dir)."""
 
-    def __init__(self, script, **kwargs):
+    def __init__(self, script, slide_setting=None, **kwargs):
         super().__init__(prog=f'{script}.py', formatter_class=DefaultsFormatter, **kwargs)
         self.script = script
         self.unwritable_out_dir = None
+        self.slide_setting = slide_setting  # The defaults that --slide-setting puts in place
 
     def error(self, message):
         if in_notebook():  # Exiting would end the kernel's cell with a traceback: report it as a learner's error
@@ -146,17 +147,20 @@ class TutorialParser(argparse.ArgumentParser):
     def parse_known_args(self, args=None, namespace=None):
         if args is None and in_notebook():  # The kernel's own options are in sys.argv, not ours
             args = list(NOTEBOOK_ARGS)
-        args, extras = super().parse_known_args(args, namespace)
+        parsed, extras = super().parse_known_args(args, namespace)
+        if getattr(parsed, 'slide_setting', False):  # The slide's values as defaults; options given still win
+            self.set_defaults(**self.slide_setting)
+            parsed, extras = super().parse_known_args(args, namespace)
         try:
-            if getattr(args, 'out_dir', None) is not None and args.out_dir != self.get_default('out_dir'):
-                args.out_dir = check_out_dir(args.out_dir)  # Given: can it be written?
-            elif getattr(args, 'out_dir', None) is not None and self.unwritable_out_dir:
+            if getattr(parsed, 'out_dir', None) is not None and parsed.out_dir != self.get_default('out_dir'):
+                parsed.out_dir = check_out_dir(parsed.out_dir)  # Given: can it be written?
+            elif getattr(parsed, 'out_dir', None) is not None and self.unwritable_out_dir:
                 check_out_dir(self.unwritable_out_dir)  # The default, and no folder can be written: why
-            if hasattr(args, 'data_dir'):
-                args.data_dir = resolve_data_dir(args.data_dir)
+            if hasattr(parsed, 'data_dir'):
+                parsed.data_dir = resolve_data_dir(parsed.data_dir)
         except UserError as error:
             self.error(str(error))
-        return args, extras
+        return parsed, extras
 
 
 def first_paragraph(text):
@@ -165,7 +169,7 @@ def first_paragraph(text):
 
 
 def make_parser(script, description, *, device=None, seed=None, out_dir=False, data_dir=False,
-                epochs=None, batch_size=None, lr=None):
+                epochs=None, batch_size=None, lr=None, slide_setting=None, use_slide_setting=False):
     """Return a parser with only the shared options that a script uses; the defaults are its constants.
 
     `script` is the script's name without `.py`: its outputs go to `results/<script>/`, found here
@@ -173,8 +177,9 @@ def make_parser(script, description, *, device=None, seed=None, out_dir=False, d
     file's path is printed).
     `device` ('auto' or 'cpu') adds --device, `seed` --seed, `out_dir=True` --out-dir and
     `data_dir=True` --data-dir; `epochs`, `batch_size` and `lr` add those options with that default.
+    `slide_setting` (the slide's values by option name) adds --slide-setting, whose default is `use_slide_setting`.
     """
-    parser = TutorialParser(script, description=first_paragraph(description))
+    parser = TutorialParser(script, slide_setting, description=first_paragraph(description))
     if device is not None:
         parser.add_argument('--device', type=device_type, default=device,
                             help='device to compute on: auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps')
@@ -195,4 +200,7 @@ def make_parser(script, description, *, device=None, seed=None, out_dir=False, d
         parser.add_argument('--batch-size', type=positive_int, default=batch_size, help='mini-batch size')
     if lr is not None:
         parser.add_argument('--lr', type=positive_float, default=lr, help='learning rate')
+    if slide_setting is not None:
+        parser.add_argument('--slide-setting', action='store_true', default=use_slide_setting,
+                            help=f"the slide's values {slide_setting}; options given still win")
     return parser

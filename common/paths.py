@@ -47,15 +47,11 @@ def mnist_raw_folder(data_dir):
     return Path(data_dir) / 'MNIST' / 'raw'
 
 
-def names_folders(data_dir):
-    """Where the names data's `<Language>.txt` files may be: `<data>/names/`, or the tutorial's archive
-    extracted in place (`<data>/data/names/`)."""
-    return [Path(data_dir) / 'names', Path(data_dir) / 'data' / 'names']
-
-
 def find_names_folder(data_dir):
-    """Return the folder under `data_dir` that holds the names data's `<Language>.txt` files, or None."""
-    return next((folder for folder in names_folders(data_dir) if any(folder.glob('*.txt'))), None)
+    """Return the folder under `data_dir` that holds the names data's `<Language>.txt` files, or None: `names/`, or
+    the tutorial's archive extracted in place (`data/names/`)."""
+    folders = [Path(data_dir) / 'names', Path(data_dir) / 'data' / 'names']
+    return next((folder for folder in folders if any(folder.glob('*.txt'))), None)
 
 
 def results_dir(script):

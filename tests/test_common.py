@@ -92,6 +92,20 @@ def test_parser_offers_only_the_options_asked_for():
         common.make_parser('line_fitting', 'Fits a line.').parse_args(['--device', 'cpu'])
 
 
+def test_slide_setting_puts_the_slides_values_in_place_and_given_options_win():
+    def parser(use=False):
+        return common.make_parser('cnn_mnist', 'Trains.', epochs=3, lr=0.05, slide_setting={'epochs': 50, 'lr': 0.01},
+                                  use_slide_setting=use)
+    assert (parser().parse_args([]).epochs, parser().parse_args([]).lr) == (3, 0.05)
+    args = parser().parse_args(['--slide-setting'])
+    assert (args.slide_setting, args.epochs, args.lr) == (True, 50, 0.01)
+    args = parser().parse_args(['--slide-setting', '--epochs', '2'])
+    assert (args.epochs, args.lr) == (2, 0.01)  # Given: wins over the slide's value
+    args = parser(use=True).parse_args([])  # USE_SLIDE_SETTING = True in the script: as the flag
+    assert (args.epochs, args.lr) == (50, 0.01)
+    assert 'slide_setting' not in vars(common.make_parser('line_fitting', 'Fits a line.').parse_args([]))
+
+
 def test_parser_resolves_given_folders(tmp_path):
     args = make_training_parser().parse_args(['--out-dir', str(tmp_path / 'out'), '--data-dir', str(tmp_path),
                                               '--device', 'cpu', '--seed', '1'])
