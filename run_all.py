@@ -79,17 +79,21 @@ SCRIPTS = [
 
 # The scripts and their titles ---------------------------------------------------------------------------
 def section_scripts():
-    """Every script of the sections, lesson, concept, further and helper (each starts with the setup cell), by path;
-    the other files there are modules that the scripts import."""
-    return sorted(path for path in REPO_ROOT.glob('0[1-5]_*/**/*.py') if SETUP_MARK in path.read_text(encoding='utf-8'))
+    """Every script of the sections, lesson, concept, further, helper and exercise (each starts with the setup cell),
+    by path; the other files there are modules that the scripts import. An exercise's solution file
+    (`exercises/solutions/`) is its source, not a script of its own (tests/test_exercises.py runs it)."""
+    return sorted(path for path in REPO_ROOT.glob('0[1-5]_*/**/*.py') if SETUP_MARK in path.read_text(encoding='utf-8')
+                  and 'solutions' not in path.relative_to(REPO_ROOT).parts)
 
 
 def script_kind(script):
     """'lesson' (a slide's own code, at the top of its section), 'concept' (`concepts/`: a slide without code made
-    runnable), 'further' (`further/`: beyond the slides) or 'helper' (`helpers/`), from the script's path."""
+    runnable), 'further' (`further/`: beyond the slides), 'helper' (`helpers/`) or 'exercise' (`exercises/`: the
+    learner writes a slide's formula or mends its bug), from the script's path."""
     parts = Path(script).parts
     folder = parts[1] if len(parts) > 2 else ''
-    return {'': 'lesson', 'concepts': 'concept', 'further': 'further', 'helpers': 'helper'}.get(folder, folder)
+    return {'': 'lesson', 'concepts': 'concept', 'further': 'further', 'helpers': 'helper',
+            'exercises': 'exercise'}.get(folder, folder)
 
 
 def docstring(script):

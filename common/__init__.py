@@ -23,6 +23,7 @@ _HOME = {
     'data': ['prepare_mnist', 'load_mnist', 'find_name_files', 'read_text'],
     'training': ['train', 'evaluate', 'tensor_loader'],
     'machine': ['describe_machine', 'has_amx'],
+    'exercises': ['Exercise', 'Case', 'check_exercise'],
 }
 _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 __all__ = list(_MODULE_OF)

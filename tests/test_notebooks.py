@@ -15,8 +15,10 @@ SETUP_MARK = '# %% Setup:'
 
 
 def section_scripts():
-    """The scripts of the sections (they start with the setup cell); the other files are modules beside them."""
-    return sorted(path for section in SECTIONS for path in section.rglob('*.py') if SETUP_MARK in path.read_text())
+    """The scripts of the sections (they start with the setup cell); the other files are modules beside them. An
+    exercise's solution file is its source, run by tests/test_exercises.py."""
+    return sorted(path for section in SECTIONS for path in section.rglob('*.py')
+                  if SETUP_MARK in path.read_text(encoding='utf-8') and path.parent.name != 'solutions')
 
 
 def setup_cell(path):
@@ -51,8 +53,13 @@ def test_without_the_install_a_script_ends_in_one_line(tmp_path):
 
 @pytest.mark.parametrize('path', section_scripts(), ids=lambda path: path.name)
 def test_every_script_has_a_notebook_test(path):
-    """Each section's test file runs each of its scripts as a notebook: `notebooks.run('<section>/<script>', ...)`."""
-    tests = ''.join(test.read_text() for test in (REPO_ROOT / 'tests').glob('test_*.py'))
+    """Each section's test file runs each of its scripts as a notebook: `notebooks.run('<section>/<script>', ...)`;
+    tests/test_exercises.py runs every exercise as one (`find_exercises()`)."""
+    if path.parent.name == 'exercises':
+        from common.exercises import find_exercises
+        assert path in [entry.exercise for entry in find_exercises()], f'{path} is made by no solution file'
+        return
+    tests = ''.join(test.read_text(encoding='utf-8') for test in (REPO_ROOT / 'tests').glob('test_*.py'))
     section = next(section for section in SECTIONS if section in path.parents)
     name = path.relative_to(section).as_posix()  # e.g. further/draw_digit.py
     assert f"notebooks.run('{section.name}/{name}'" in tests or \

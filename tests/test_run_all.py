@@ -18,7 +18,8 @@ def test_every_script_of_the_sections_is_in_the_tour(run_all):
     in_tour = [script for script, _, _ in run_all.SCRIPTS]
     scripts = {str(path.relative_to(REPO_ROOT)) for path in section_scripts()}
     assert len(in_tour) == len(set(in_tour))
-    assert set(in_tour) == {script for script in scripts if '/helpers/' not in script}  # Helpers: not for the tour
+    assert set(in_tour) == {script for script in scripts  # Helpers and exercises: not for the tour
+                            if '/helpers/' not in script and '/exercises/' not in script}
     assert {str(path.relative_to(REPO_ROOT)) for path in run_all.section_scripts()} == scripts
 
 
@@ -48,8 +49,9 @@ def test_title_is_the_slide_the_docstring_names_or_what_the_script_does(run_all,
 
 def test_kind_of_a_script_is_its_folder(run_all):
     kinds = {script: run_all.script_kind(script) for script in ['04_cnn_mnist/cnn_mnist.py',
-             '04_cnn_mnist/concepts/pooling.py', '04_cnn_mnist/further/draw_digit.py', '04_cnn_mnist/helpers/x.py']}
-    assert list(kinds.values()) == ['lesson', 'concept', 'further', 'helper']
+             '04_cnn_mnist/concepts/pooling.py', '04_cnn_mnist/further/draw_digit.py', '04_cnn_mnist/helpers/x.py',
+             '04_cnn_mnist/exercises/02_convolve.py']}
+    assert list(kinds.values()) == ['lesson', 'concept', 'further', 'helper', 'exercise']
 
 
 def readme_title_rows():
