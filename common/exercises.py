@@ -18,6 +18,7 @@ import contextlib
 import importlib
 import importlib.util
 import math
+import os
 import re
 import sys
 import textwrap
@@ -421,7 +422,8 @@ def make_cases(exercise, seed):
 # The learner's check, in their own process -------------------------------------------------------------------------
 def check_exercise(name, namespace):
     """The last cell of an exercise: check the learner's answer against PyTorch, one line per check, with a hint where
-    one fails. In a terminal the exit code is 0 when every check passes, else 1."""
+    one fails. In a terminal the exit code is 0 when every check passes, else 1 (not where $DL_EXERCISE_EXIT is 0:
+    the website's build shows an exercise's checks before it is started, and goes on)."""
     if _loading:
         return None
     from .cli import in_notebook, make_parser
@@ -430,7 +432,7 @@ def check_exercise(name, namespace):
     parser.add_argument('--seed', type=int, default=None,
                         help='seed of the random inputs (default: new ones each run; a failing run says its seed)')
     args = parser.parse_args()
-    seed = args.seed if args.seed is not None else int.from_bytes(__import__('os').urandom(4), 'little') % 100000
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), 'little') % 100000
     exercise = load_exercise(entry)
     cases = make_cases(exercise, seed)
     expected = [exercise.expected_for(case) for case in cases]  # Before the answer runs: it cannot change them
@@ -439,7 +441,7 @@ def check_exercise(name, namespace):
     results = judge(exercise, cases, expected, outcomes)
     report(entry, exercise, cases, results, seed, stale)
     passed = all(result.status == 'pass' for result in results)
-    if not passed and not in_notebook():
+    if not passed and not in_notebook() and os.environ.get('DL_EXERCISE_EXIT') != '0':
         sys.stdout.flush()
         raise SystemExit(1)
     return results
