@@ -94,7 +94,7 @@ def settings_note(entry):
         return (f'.. note::\n\n   {kind}Not run by this build: {entry["not_run"]}. Run it on your machine with '
                 f'``{entry["run_line"]}``.\n')
     if entry['kind'] == 'exercise':
-        return f'.. note::\n\n   {kind}. This page ran it as ``{entry["command"]}``.\n'
+        return f'.. note::\n\n   {kind}This page ran it as ``{entry["command"]}``.\n'
     if plan()['full']:
         return f'.. note::\n\n   {kind}Built with the script\'s defaults (``--full``): ``{entry["command"]}``.\n'
     if not entry['argv']:
