@@ -54,8 +54,9 @@ def run(namespace, case):
 
 
 def cases(generator):
-    hint = ('slide "Automatic Differentiation - More Analysis": read the line your error names; y and z are tensors, '
-            'and a tensor\'s methods are called with a dot')
+    hint = ('slide "Automatic Differentiation - More Analysis": Python reads `y,retain_grad()` as a tuple: y, and a '
+            'call of a function retain_grad() that does not exist. The slide means a method of the tensor y itself '
+            '(and of z), asked for before z.backward()')
     randoms = [float(x0) for x0 in torch.empty(3).uniform_(0.5, 10, generator=generator)]
     return ([common.Case("the slide's x = 5", (5.,), hint=hint)]
             + [common.Case(f'x = {x0:.4g}', (x0,), hint=hint) for x0 in randoms])
