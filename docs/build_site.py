@@ -37,6 +37,7 @@ from site_gallery import PLAN_VAR  # noqa: E402  (the variable that names the bu
 
 import run_all  # noqa: E402  (the tour's list of scripts, their titles and quick options)
 from common import UserError  # noqa: E402
+from common.exercises import docstring_of, find_exercises  # noqa: E402
 from common.paths import DATA_ENV_VAR, REPO_ROOT, resolve_data_dir, results_dir  # noqa: E402
 
 CONF_DIR = Path(__file__).resolve().parent / 'site'   # conf.py and the gallery's helpers
@@ -130,20 +131,41 @@ def full_options(quick, full):
     return kept + list(full)
 
 
+def page_slides(script):
+    """The slides a page names, without "Practice) " and with a range spelt out: `"X (1/3)-(3/3)"` -> X (1/3),
+    X (2/3), X (3/3)."""
+    names = []
+    for name in run_all.slide_names(run_all.docstring(script)):
+        name = re.sub(r'^(?:Practice|Discussion)\) ', '', name)
+        parts = re.fullmatch(r'(.*) \((\d+)/(\d+)\)-\((\d+)/\3\)', name)
+        names += ([f'{parts[1]} ({part}/{parts[3]})' for part in range(int(parts[2]), int(parts[4]) + 1)]
+                  if parts else [name])
+    return names
+
+
+def exercise_slides(entry):
+    """The slides an exercise's task quotes (`Slide "..."` or `slide "..."`), the one it names first first."""
+    quoted = re.findall(r'\b[Ss]lides? "([^"]+)"', docstring_of(entry.solution))
+    names = [entry.slide] + [re.sub(r'^(?:Practice|Discussion)\) ', '', name) for name in quoted]
+    return list(dict.fromkeys(names))
+
+
 def pages_in_slide_order():
     """(script, quick options, full options) of every page: run_all.SCRIPTS, and each exercise after the last script
-    of its section that names the exercise's slide (else at the end of its section's scripts), run with a fixed seed
-    so that its page shows the same checks at every build. An exercise's page shows its task and its check, not its
-    solution (the learner's file has none)."""
-    from common.exercises import find_exercises
+    of its section that names the exercise's slide (else the next slide its task quotes; else after the section's
+    first run of pages), run with a fixed seed so that its page shows the same checks at every build. An exercise's
+    page shows its task and its check, not its solution (the learner's file has none)."""
     pages = list(run_all.SCRIPTS)
     for entry in find_exercises():
         script = entry.exercise.relative_to(REPO_ROOT).as_posix()
         section = [index for index, (other, _, _) in enumerate(pages) if other.startswith(entry.section + '/')]
-        same_slide = [index for index in section if entry.slide in [  # The slide's name without "Practice) "
-            re.sub(r'^(?:Practice|Discussion)\) ', '', name) for name in run_all.slide_names(run_all.docstring(
-                pages[index][0]))]]
-        after = (same_slide or section or [len(pages) - 1])[-1]
+        after = next(([index for index in section if slide in page_slides(pages[index][0])][-1]
+                      for slide in exercise_slides(entry) if any(slide in page_slides(pages[index][0])
+                                                                 for index in section)), None)
+        if after is None:  # The section's first run of pages (a page of it may sit among a later section's)
+            after = section[0] if section else len(pages) - 1
+            while after + 1 < len(pages) and pages[after + 1][0].startswith(entry.section + '/'):
+                after += 1
         while after + 1 < len(pages) and pages[after + 1][0].startswith(f'{entry.section}/exercises/'):
             after += 1  # After the exercises already placed there
         pages.insert(after + 1, (script, ['--seed', '0'], ['--seed', '0']))

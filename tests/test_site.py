@@ -44,9 +44,14 @@ def test_quick_options_are_run_all_ones_and_outputs_stay_out_of_the_repository(t
     scripts = [entry['script'] for entry in plan['scripts']]
     exercises = [script for script in scripts if '/exercises/' in script]
     assert [script for script in scripts if script not in exercises] == [script for script, _, _ in run_all.SCRIPTS]
-    assert exercises == [entry.exercise.relative_to(REPO_ROOT).as_posix() for entry in find_exercises()]
-    assert scripts.index('04_cnn_mnist/exercises/02_convolve.py') == scripts.index(
-        '04_cnn_mnist/concepts/convolution.py') + 1  # After the last page of its slide, "Convolution"
+    assert sorted(exercises) == sorted(entry.exercise.relative_to(REPO_ROOT).as_posix() for entry in find_exercises())
+    for exercise, page in [('04_cnn_mnist/exercises/02_convolve.py', '04_cnn_mnist/concepts/convolution.py'),
+                           ('03_nn_iris/exercises/02_activations.py', '03_nn_iris/activation_funcs.py'),
+                           ('03_nn_iris/exercises/05_loss_curve.py', '03_nn_iris/iris_classification.py')]:
+        # After the last page of its slide: "Convolution"; "Activation Function", which no page names, then the
+        # next slide its task quotes, "Practice) Visualizing ..."; "(2/3)" of a page's "(1/3)-(3/3)"
+        assert scripts.index(exercise) == scripts.index(page) + 1, exercise
+    assert scripts.index('03_nn_iris/exercises/02_activations.py') > scripts.index('03_nn_iris/exercises/03_backprop.py')
     pages = {entry['script']: entry for entry in plan['scripts']}
     assert all(pages[script]['argv'] == ['--seed', '0'] for script in exercises)  # The same checks at every build
     for script, quick, _ in run_all.SCRIPTS:  # The same options, with the output folders in the build's one
@@ -280,13 +285,14 @@ def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser)
     page.goto((folder / 'index.html').as_uri())
     titles = page.locator('div.sphx-glr-thumbnail-title').all_inner_texts()
     assert titles == ["Mend the slide's y,retain_grad()",  # The exercise of "Automatic Differentiation - More
-                      'Gradient Descent by Hands', 'Observing Vanishing Gradients']  # Analysis", the slides' titles
+                      'Gradient Descent by Hands', "Write the slide's gradient descent by hand",  # Analysis", the
+                      'Observing Vanishing Gradients']  # slides' titles and the exercise of "Gradient Descent by Hands"
     sidebar = [title.replace('\u2019', "'") for title in page.locator('.sidebar-tree a').all_inner_texts()]
     assert [title for title in sidebar if title in titles] == titles  # The same titles in the sidebar
     headings = page.locator('article h2').all_inner_texts()
     assert [heading.split(':')[0] for heading in headings] == ['02_autograd', '03_nn_iris']
     widths = page.eval_on_selector_all('div.sphx-glr-thumbcontainer img', 'images => images.map(i => i.naturalWidth)')
-    assert len(widths) == 3 and all(width > 0 for width in widths)
+    assert len(widths) == len(titles) and all(width > 0 for width in widths)
     page.locator('div.sphx-glr-thumbcontainer').nth(1).click()  # A click on the thumbnail opens its page
     assert page.url.endswith('02_autograd/grad_descent.html')
     page.close()

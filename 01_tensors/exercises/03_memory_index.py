@@ -1,4 +1,5 @@
-"""Find where an element of a tensor lies in memory, and which element of y a permuted view shows at an index.
+"""Find an element's place in memory and what a permuted view shows: where an element of a tensor lies in memory,
+and which element of y a permuted view shows at an index.
 
 Slides "Practice) Reshaping a Tensor (1/2)" and "(2/2)": the tables under the code. The slide's y of shape (2, 2, 2)
 keeps its 8 numbers in memory one after another, 29, 3, 18, 10, 27, 10, 12, 5, at the indices [0,0,0], [0,0,1],

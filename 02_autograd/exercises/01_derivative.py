@@ -1,4 +1,4 @@
-"""Differentiate the slide's f(x) = 0.1x^3 - 0.8x^2 - 1.5x + 5.4 by hand, once and twice, and compare with autograd.
+"""Differentiate the slide's f(x) by hand, once and twice: f(x) = 0.1x^3 - 0.8x^2 - 1.5x + 5.4, compared with autograd.
 
 Slide "Practice) Automatic Differentiation": after x = torch.tensor([2.], requires_grad=True), y = f(x) and
 y.backward(), x.grad holds f'(2) = -3.5; SymPy writes the derivative as 0.3*x**2 - 1.6*x - 1.5. Write it yourself by

@@ -1,4 +1,4 @@
-"""Write the slide's perceptron y = phi(sum_i w_i x_i + b), then a fully-connected layer of them, by hand.
+"""Write the slide's perceptron and a layer of them by hand: y = phi(sum_i w_i x_i + b), then a fully-connected layer.
 
 Slide "Neural Network": a perceptron weighs its n inputs, adds its bias and passes the sum through an activation
 function phi (for nonlinearity):

@@ -1,4 +1,4 @@
-"""Write the slide's four activation functions and their derivatives by hand: sigmoid, tanh, ReLU and leaky ReLU.
+"""Write the slide's four activation functions and their derivatives: sigmoid, tanh, ReLU and leaky ReLU, by hand.
 
 Slide "Activation Function" gives each phi(x); slide "Practice) Visualizing Activation Functions" draws each with its
 derivative d phi(x) / dx, which autograd computes there (y.sum().backward(), then x.grad):

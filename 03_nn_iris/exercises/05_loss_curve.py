@@ -1,4 +1,5 @@
-"""Fix the slide's bug: the loss curve of "Iris Flower Classification (2/3)" plots and limits an undefined `epochs`.
+"""Mend the slide's loss curve and its undefined `epochs`: the curve of "Iris Flower Classification (2/3)" plots and
+limits an `epochs` that the slide never defines.
 
 Slide "Practice) Iris Flower Classification (2/3)": step 3 trains `epoch_max = 10000` epochs and appends one loss per
 epoch to `loss_list`; step 4.1 draws the curve, epoch 1, 2, ..., epoch_max on the x axis and each loss above its

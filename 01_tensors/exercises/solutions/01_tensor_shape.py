@@ -1,4 +1,5 @@
-"""Work out ndim, nelement and shape of the tensor that torch.tensor(data) makes, from the nested lists alone.
+"""Work out a tensor's ndim, nelement and shape from its nested lists: those of the tensor that torch.tensor(data)
+makes, from the nested lists alone.
 
 Slide "Practice) Creating a Tensor (1/2)", step 1 "Create a tensor from a composite data": the slide's
 x = [[3, 29, 82], [10, 18, 84]] makes a tensor y with y.ndim = 2, y.nelement() = 6 and y.shape = torch.Size([2, 3]).

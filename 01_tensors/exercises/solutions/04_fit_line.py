@@ -1,4 +1,4 @@
-"""Find the line through two points by solving A x = b by hand, with the inverse of a 2 x 2 matrix.
+"""Fit the line through two points with the inverse of a 2 x 2 matrix: solve A x = b by hand.
 
 Slide "Practice) Line Fitting from Two Points": the line y = a x + c through (1, 4) and (4, 2) makes two equations,
 a * 1 + c = 4 and a * 4 + c = 2, that is A [a, c]^T = b with the slide's A = [[1, 1], [4, 1]] and b = [[4], [2]]; the
