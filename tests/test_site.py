@@ -51,7 +51,8 @@ def test_quick_options_are_run_all_ones_and_outputs_stay_out_of_the_repository(t
         # After the last page of its slide: "Convolution"; "Activation Function", which no page names, then the
         # next slide its task quotes, "Practice) Visualizing ..."; "(2/3)" of a page's "(1/3)-(3/3)"
         assert scripts.index(exercise) == scripts.index(page) + 1, exercise
-    assert scripts.index('03_nn_iris/exercises/02_activations.py') > scripts.index('03_nn_iris/exercises/03_backprop.py')
+    assert scripts.index('03_nn_iris/exercises/02_activations.py') > scripts.index(
+        '03_nn_iris/exercises/03_backprop.py')
     pages = {entry['script']: entry for entry in plan['scripts']}
     assert all(pages[script]['argv'] == ['--seed', '0'] for script in exercises)  # The same checks at every build
     for script, quick, _ in run_all.SCRIPTS:  # The same options, with the output folders in the build's one
