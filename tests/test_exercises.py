@@ -196,3 +196,19 @@ def test_progress_survives_an_endless_loop_and_an_exit(tmp_path):
     assert listed.returncode == 0, listed.stderr
     assert 'its check took more than 5 s (an endless loop?)' in listed.stdout
     assert 'the answer ended the checking process' in listed.stdout
+
+
+def exercises_table():
+    """The README's table of exercises, as the exercises' files say it: file, slide, what the learner writes."""
+    import run_all
+    rows = ['| exercise | slide | what you write |', '|---|---|---|']
+    for entry in find_exercises():
+        script = entry.exercise.relative_to(REPO_ROOT).as_posix()
+        rows.append(f'| `{script}` | {entry.slide} | {run_all.script_title(script)} |')
+    return '\n'.join(rows)
+
+
+def test_the_readme_lists_every_exercise_with_its_slide():
+    readme = (REPO_ROOT / 'README.md').read_text(encoding='utf-8')
+    table = exercises_table()
+    assert table in readme, 'the README table of exercises should read:\n' + table
