@@ -310,8 +310,13 @@ def show(value, limit=8):
         return f'({shape}) [{numbers}{", ..." if flat.numel() > limit else ""}]'
     if isinstance(value, float):
         return number_text(value)
-    if isinstance(value, (list, tuple)) and len(value) > limit:
-        return f'{type(value).__name__} of {len(value)}: {show(list(value[:limit]))[:-1]}, ...]'
+    if isinstance(value, dict):  # e.g. {'L': ..., 'W1': ...}: each value short, a tensor's first numbers only
+        return '{' + ', '.join(f'{key}: {show(item, min(limit, 4))}' for key, item in value.items()) + '}'
+    if isinstance(value, (list, tuple)):  # Each item short (floats to 6 digits), the first `limit` of a long one
+        items = ', '.join(show(item, limit) for item in value[:limit])
+        if len(value) > limit:
+            return f'{type(value).__name__} of {len(value)}: [{items}, ...]'
+        return f'[{items}]' if isinstance(value, list) else f'({items}{"," if len(value) == 1 else ""})'
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + '...'
 
@@ -343,8 +348,8 @@ def difference(expected, got, atol=1e-8, rtol=1e-6, where=''):
         if bool(close.all()):
             return None
         index = tuple(int(i) for i in torch.nonzero(~close)[0].tolist())
-        return (f'{where}first difference at [{", ".join(map(str, index))}]: expected '
-                f'{number_text(expected[index].item())}, yours {number_text(got[index].item())}')
+        at = f'first difference at [{", ".join(map(str, index))}]: ' if index else ''  # None for a 0-d tensor
+        return (f'{where}{at}expected {number_text(expected[index].item())}, yours {number_text(got[index].item())}')
     if isinstance(expected, bool):
         if torch.is_tensor(got) and got.numel() == 1:
             got = got.item()
