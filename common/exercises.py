@@ -467,7 +467,8 @@ def check_exercise(name, namespace):
 def report(entry, exercise, cases, results, seed, stale=None):
     """Print the check's lines: a heading, one line per check (and what differs, the hint), a summary."""
     functions = ', '.join(f'{name}()' for name in exercise.functions)
-    print(f'Exercise {entry.name} (slide "{entry.slide}"): {len(cases)} checks of {functions} '
+    checks = 'check' if len(cases) == 1 else 'checks'  # A challenge has one
+    print(f'Exercise {entry.name} (slide "{entry.slide}"): {len(cases)} {checks} of {functions} '
           f'against {exercise.reference}')
     if stale or all(result.status == 'not started' for result in results):
         if exercise.kind == 'bug':
@@ -502,8 +503,8 @@ def report(entry, exercise, cases, results, seed, stale=None):
         print(f'note: {note}')
     n_passed = sum(result.status == 'pass' for result in results)
     if n_passed == len(results):
-        print(f'All {len(results)} checks passed.')
+        print('The check passed.' if len(results) == 1 else f'All {len(results)} checks passed.')
     else:
         seeded = '' if exercise.kind == 'challenge' else f' (random inputs of seed {seed}: --seed {seed} repeats them)'
-        print(f'{n_passed} of {len(results)} checks passed{seeded}. '
+        print(f'{n_passed} of {len(results)} {"check" if len(results) == 1 else "checks"} passed{seeded}. '
               f'The solution: {entry.solution.relative_to(REPO_ROOT).as_posix()}, after you tried.')
