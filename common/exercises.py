@@ -356,7 +356,9 @@ def difference(expected, got, atol=1e-8, rtol=1e-6, where=''):
             return None
         index = tuple(int(i) for i in torch.nonzero(~close)[0].tolist())
         at = f'first difference at [{", ".join(map(str, index))}]: ' if index else ''  # None for a 0-d tensor
-        return (f'{where}{at}expected {number_text(expected[index].item())}, yours {number_text(got[index].item())}')
+        dtypes = f' (expected a {expected.dtype} tensor, yours is {got.dtype})' if got.dtype != expected.dtype else ''
+        return (f'{where}{at}expected {number_text(expected[index].item())}, yours {number_text(got[index].item())}'
+                + dtypes)  # A float32 answer rounds where float64 is asked: the dtype says why
     if isinstance(expected, bool):
         if torch.is_tensor(got) and got.numel() == 1:
             got = got.item()
