@@ -318,3 +318,132 @@ def test_report_predict_mended_in_the_learners_file_passes_in_a_terminal(tmp_pat
     result = run_main(path, '--seed', '4')
     assert result.code == 0 and result.err == '', result.out
     assert result.out.splitlines()[-1] == 'All 5 checks passed.'
+
+
+# 09 beat_name2lang: the challenge -------------------------------------------------------------------------------
+CHALLENGE = '05_rnn_name2lang/exercises/09_beat_name2lang.py'
+
+
+def names_of(x):
+    """The names in a batch of one-hot letters (L x N x 57), back as text."""
+    return [''.join(LETTERS[int(index)] for index in column) for column in x.argmax(dim=2).T]
+
+
+def oracle(known):
+    """A model class that knows each name's language (`known`: name -> index), with nothing in its state_dict."""
+    class Oracle(nn.Module):
+        def __init__(self, input_size, output_size):
+            super().__init__()
+            self.output_size = output_size
+
+        def forward(self, x):
+            return F.one_hot(torch.tensor([known[name] for name in names_of(x)]), self.output_size).float()
+    return Oracle
+
+
+def fake_oracle(data_dir):
+    lesson = load_script(LESSON)
+    data, targets, _ = lesson.load_name_dataset(lesson.common.find_name_files(data_dir))
+    return oracle(dict(zip(data, targets)))  # Each fake name in one language only
+
+
+class Constant(nn.Module):
+    """Every name in the first language: a model whose training did not work."""
+
+    def __init__(self, input_size, output_size):
+        super().__init__()
+        self.fc = nn.Linear(input_size, output_size)
+
+    def forward(self, x):
+        return torch.zeros(x.shape[1], self.fc.out_features).index_fill_(1, torch.tensor([0]), 1.0)
+
+
+class NotAModel:
+    """An object a checkpoint may pickle: weights_only=True refuses to build it."""
+
+
+def challenge_namespace(out_dir, **functions):
+    namespace = dict(load_file(find_exercise('beat_name2lang').solution))
+    namespace['args'] = type('Args', (), {'out_dir': out_dir})()  # As the file's run: where it saved the model
+    namespace.update(functions)
+    return namespace
+
+
+def test_beat_name2lang_measures_a_saved_model_without_training_it(fake_names, tmp_path, monkeypatch):
+    """The check loads MyBetterRNN's checkpoint and counts the held-out names it gets right: every one passes (the
+    README's numbers to beat, no metrics.json of these names), a model that names one language for all fails, and so
+    do a checkpoint of another model and one that pickles an object (weights_only=True)."""
+    monkeypatch.setenv('DL_DATA_DIR', str(fake_names))
+    torch.save({'model': {}, 'train_seconds': 2.5}, tmp_path / 'beat_name2lang.pt')
+    Oracle = fake_oracle(fake_names)
+    [result] = results_of(find_exercise('beat_name2lang'), challenge_namespace(tmp_path, MyBetterRNN=Oracle), 0)
+    assert result.status == 'pass', result.detail
+    assert re.match(r"yours 1\.0000 \((\d+) of \1 right\), trained in 2\.5 s; the lesson 0\.8242 in 16\.0 s: "
+                    r"\+17\.6 points, 0\.16x its time \(the lesson's numbers: 05_rnn_name2lang/README\.md's",
+                    result.note), result.note
+
+    torch.save({'model': Constant(57, 3).state_dict()}, tmp_path / 'beat_name2lang.pt')
+    [result] = results_of(find_exercise('beat_name2lang'), challenge_namespace(tmp_path, MyBetterRNN=Constant), 0)
+    assert result.status == 'fail' and "is not above the lesson's 0.8242 yet" in result.detail
+    assert 'training time not saved' in result.note
+    assert_catches('beat_name2lang', args=challenge_namespace(tmp_path)['args'], MyBetterRNN=Constant)
+    assert_catches('beat_name2lang', args=challenge_namespace(tmp_path)['args'])  # Changed after its training
+    [result] = results_of(find_exercise('beat_name2lang'), challenge_namespace(tmp_path), 0)
+    assert result.status == 'error' and 'holds another model, not a MyBetterRNN' in result.detail
+
+    torch.save({'model': {}, 'object': NotAModel()}, tmp_path / 'beat_name2lang.pt')
+    assert_catches('beat_name2lang', args=challenge_namespace(tmp_path)['args'], MyBetterRNN=Oracle)
+    [result] = results_of(find_exercise('beat_name2lang'), challenge_namespace(tmp_path, MyBetterRNN=Oracle), 0)
+    assert result.status == 'error' and 'Traceback' not in result.detail
+
+
+def test_beat_name2lang_without_a_model_is_not_started_and_without_data_says_where(fake_names, tmp_path,
+                                                                                  monkeypatch):
+    [result] = results_of(find_exercise('beat_name2lang'), challenge_namespace(tmp_path), 0)
+    assert result.status == 'not started' and f'no beat_name2lang.pt in {tmp_path}' in result.detail
+    torch.save({'model': {}}, tmp_path / 'beat_name2lang.pt')
+    (tmp_path / 'empty').mkdir()
+    monkeypatch.setenv('DL_DATA_DIR', str(tmp_path / 'empty'))  # No names data: nothing downloaded, nothing passed
+    namespace = challenge_namespace(tmp_path, MyBetterRNN=fake_oracle(fake_names))
+    [result] = results_of(find_exercise('beat_name2lang'), namespace, 0)
+    assert result.status == 'fail' and 'no held-out names to measure on' in result.detail
+
+
+def test_beat_name2lang_as_a_learner_runs_it_trains_saves_then_checks(fake_names, tmp_path):
+    """The learner's file as given (the lesson's model and training), one epoch on the fake names: it saves its
+    model and the check measures it; --check-only then checks the same model without training."""
+    options = ('--data-dir', fake_names, '--out-dir', tmp_path, '--epochs', '1', '--device', 'cpu')
+    result = run_main(CHALLENGE, *options)
+    assert result.err == '' and 'Traceback' not in result.out
+    assert f"Model saved: {tmp_path / 'beat_name2lang.pt'}" in result.out
+    assert sorted(path.name for path in tmp_path.iterdir()) == ['beat_name2lang.pt']  # Written atomically
+    lines = result.out.splitlines()
+    assert lines[-1] == ('The check passed.' if result.code == 0 else '0 of 1 check passed. The solution: '
+                         '05_rnn_name2lang/exercises/solutions/09_beat_name2lang.py, after you tried.')
+    measured = next(line for line in lines if line.startswith('note: yours '))
+    assert 'right), trained in ' in measured and 'the lesson 0.8242 in 16.0 s' in measured  # The README's numbers
+    again = run_main(CHALLENGE, '--check-only', *options)
+    assert 'Model saved' not in again.out and 'Epoch' not in again.out and again.code == result.code
+    assert next(line for line in again.out.splitlines() if line.startswith('note: yours ')) == measured
+
+
+@pytest.mark.realdata
+def test_beat_name2lang_checks_on_the_lessons_4015_held_out_names(real_data_dir, tmp_path, monkeypatch):
+    """On the real names: the lesson's held-out split (4,015 of 20,074 in 18 languages, as rnn_name2lang.py has
+    it); a model that knows every name passes, one language for all does not."""
+    monkeypatch.setenv('DL_DATA_DIR', str(real_data_dir))
+    exercise = load_exercise(find_exercise('beat_name2lang'))
+    [case] = make_cases(exercise, 0)
+    names, target_names = case.args
+    assert len(names) == 4015 and len(target_names) == 18
+    assert case.label.startswith("the lesson's 4015 held-out names of 20074 (20%, stratified, seed 777)")
+    labels = exercise.expected_for(case)['labels']
+    assert len(labels) == 4015 and set(labels.tolist()) == set(range(18))
+    torch.save({'model': {}}, tmp_path / 'beat_name2lang.pt')
+    Oracle = oracle(dict(zip(names, labels.tolist())))  # A name held out in two languages: one is wrong
+    [result] = results_of(find_exercise('beat_name2lang'), challenge_namespace(tmp_path, MyBetterRNN=Oracle), 0)
+    assert result.status == 'pass', result.detail
+    assert re.match(r'yours (1\.0000|0\.99\d\d) \((39|40)\d\d of 4015 right\)', result.note), result.note
+    torch.save({'model': Constant(57, 18).state_dict()}, tmp_path / 'beat_name2lang.pt')
+    [result] = results_of(find_exercise('beat_name2lang'), challenge_namespace(tmp_path, MyBetterRNN=Constant), 0)
+    assert result.status == 'fail' and "is not above the lesson's" in result.detail
