@@ -58,8 +58,8 @@ def weights(generator, input_size, hidden_size):
 
 
 def cases(generator):
-    hint = ('slide "Recurrent Neural Network (RNN)": h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), both '
-            'biases, and tanh of the whole sum')
+    hint = ('slide "Recurrent Neural Network (RNN)": h_t reads both x_t and h_{t-1}, each through its own matrix '
+            'and bias; is tanh taken of the whole sum?')
     x_C = torch.zeros(len(LETTERS), dtype=torch.float64)
     x_C[LETTERS.index('C')] = 1
     checks = [common.Case("'C' of 'Choi' (one-hot of 57), h_0 = 0, 8 hidden units",

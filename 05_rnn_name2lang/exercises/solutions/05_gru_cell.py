@@ -59,8 +59,8 @@ def gru_cell_module(x_t, h_prev, w):
 
 
 def cases(generator):
-    hint = ('slide "Gated Recurrent Unit (GRU)", in PyTorch\'s form: r_t multiplies U_h h_{t-1} + b_hn (after the '
-            'matrix), and h_t = (1 - z_t) * h~_t + z_t * h_{t-1}')
+    hint = ('slide "Gated Recurrent Unit (GRU)", in PyTorch\'s form (this file\'s docstring): does r_t multiply '
+            'h_{t-1} before U_h or the product after it, and which of h~_t and h_{t-1} does z_t weigh?')
 
     def randn(*shape):
         return torch.randn(*shape, generator=generator, dtype=torch.float64)
