@@ -219,6 +219,8 @@ if __name__ == '__main__':
     accuracy = sklearn.metrics.accuracy_score(targets_valid, predicts)
     balanced_accuracy = sklearn.metrics.balanced_accuracy_score(targets_valid, predicts)  # Each language the same
     print(f'Validation accuracy: {accuracy:.4f}, balanced accuracy: {balanced_accuracy:.4f}')
+    common.save_json({'accuracy': accuracy, 'train_seconds': elapse, 'seed': RANDOM_SEED, 'n_valid': len(names_valid),
+                      'device': str(dev), 'machine': common.describe_machine()}, args.out_dir / 'metrics.json')  # Ours
 
     # 5. Test your texts
     report_predict('Choi', model, target_names)

@@ -66,6 +66,10 @@ class Exercise:
     rtol: float = 1e-6
     compare: Callable = None        # compare(expected, got) -> None or what differs; default `difference`
     kind: str = 'formula'           # 'formula' (write the slide's formula), 'bug' (mend the slide's code), 'challenge'
+    describe: Callable = None       # describe(expected, got) -> a line on how the answer did, passed or not (a
+                                    # challenge: its accuracy beside the lesson's)
+    show_values: bool = True        # False: a failing check says only what differs, not both whole answers (a
+                                    # figure's labels in several views, thousands of predictions)
 
     @property
     def functions(self):
@@ -268,6 +272,8 @@ def code_files(namespace, functions):
 
 def not_started(exercise, namespace, given):
     """The functions of the answer that are still as the exercise gave them (None: the answer has been started)."""
+    if exercise.kind == 'challenge':  # Started once it has trained a model (its check says), whatever its source
+        return None
     same = [name for name in exercise.functions if name in given and source_ast(namespace.get(name)) == given[name]]
     return same if len(same) == len(exercise.functions) else None
 
@@ -290,8 +296,9 @@ def answer_outcomes(exercise, namespace, cases):
                 else:
                     value = namespace[function](*clone(case.args), **clone(case.kwargs))
             outcomes.append({'value': value, 'by_hand': sorted(calls)})
-        except NotImplementedError as error:
-            outcomes.append({'error': f'{function} is not written yet ({type(error).__name__})', 'not_started': True})
+        except NotImplementedError as error:  # Its own words where it has some (a challenge: no trained model yet)
+            outcomes.append({'error': str(error) or f'{function} is not written yet ({type(error).__name__})',
+                             'not_started': True})
         except Exception as error:  # The learner's error, shown as the lines of their code
             outcomes.append({'error': learner_traceback(error, files), 'not_started': False})
     return outcomes
@@ -410,9 +417,13 @@ def judge(exercise, cases, expected, outcomes):
             found = compare(want, outcome['value'])
             if found is None:
                 results.append(Result('pass', case.label))
+            elif not exercise.show_values:
+                results.append(Result('fail', case.label, f'{exercise.reference}: {found}'))
             else:
                 results.append(Result('fail', case.label, f'{exercise.reference} gives {show(want)}, yours '
                                       f'{show(outcome["value"])}; {found}'))
+            if exercise.describe is not None:
+                results[-1].note = exercise.describe(want, outcome['value'])
         used = outcome.get('by_hand') if isinstance(outcome, dict) else None
         if used:
             results[-1].note = (f"it calls {', '.join(used)}: the exercise asks for it by hand (it passes, but "
@@ -435,12 +446,13 @@ def check_exercise(name, namespace):
         return None
     from .cli import in_notebook, make_parser
     entry = find_exercise(name)
+    exercise = load_exercise(entry)
     parser = make_parser(entry.exercise.stem, namespace.get('__doc__') or docstring_of(entry.solution))
     parser.add_argument('--seed', type=int, default=None,
                         help='seed of the random inputs (default: new ones each run; a failing run says its seed)')
-    args = parser.parse_args()
+    # A challenge's file trains first, with options of its own (--epochs, --data-dir, ...): they are its to parse
+    args = parser.parse_known_args()[0] if exercise.kind == 'challenge' else parser.parse_args()
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), 'little') % 100000
-    exercise = load_exercise(entry)
     cases = make_cases(exercise, seed)
     expected = [exercise.expected_for(case) for case in cases]  # Before the answer runs: it cannot change them
     stale = not_started(exercise, namespace, given_functions(entry))
@@ -457,12 +469,16 @@ def check_exercise(name, namespace):
 def report(entry, exercise, cases, results, seed, stale=None):
     """Print the check's lines: a heading, one line per check (and what differs, the hint), a summary."""
     functions = ', '.join(f'{name}()' for name in exercise.functions)
-    print(f'Exercise {entry.name} (slide "{entry.slide}"): {len(cases)} checks of {functions} '
+    checks = 'check' if len(cases) == 1 else 'checks'  # A challenge has one
+    print(f'Exercise {entry.name} (slide "{entry.slide}"): {len(cases)} {checks} of {functions} '
           f'against {exercise.reference}')
     if stale or all(result.status == 'not started' for result in results):
         if exercise.kind == 'bug':
             print(f'not started: {functions} is still the slide\'s code as printed. Read what goes wrong below, '
                   'then mend it where the file says.')
+        elif exercise.kind == 'challenge':
+            print(f'not started: no trained model of yours yet. Change {functions} or its training where the file '
+                  'says, then run the file: it trains, saves the model, and this check measures it.')
         else:
             print(f'not started: write {functions} where the file says (raise NotImplementedError); the checks below '
                   'say what it must do.')
@@ -470,9 +486,12 @@ def report(entry, exercise, cases, results, seed, stale=None):
     for number, (case, result) in enumerate(zip(cases, results), start=1):
         mark = {'pass': 'ok  ', 'fail': 'FAIL', 'error': 'FAIL', 'not started': 'todo'}[result.status]
         print(f'  {mark} {number}. {case.label}')
-        if result.status in ('fail', 'error') or (result.status == 'not started' and exercise.kind == 'bug'):
+        why_not_started = result.status == 'not started' and exercise.kind in ('bug', 'challenge')
+        if result.status in ('fail', 'error') or why_not_started:
             if result.status == 'error' and result.detail in shown:
                 print('       your code raised the same error as above')
+            elif result.status == 'not started' and result.detail in shown:
+                print('       the same as above')
             else:
                 print(textwrap.indent(('your code raised an error:\n' if result.status == 'error' else '')
                                       + result.detail, '       '))
@@ -486,7 +505,8 @@ def report(entry, exercise, cases, results, seed, stale=None):
         print(f'note: {note}')
     n_passed = sum(result.status == 'pass' for result in results)
     if n_passed == len(results):
-        print(f'All {len(results)} checks passed.')
+        print('The check passed.' if len(results) == 1 else f'All {len(results)} checks passed.')
     else:
-        print(f'{n_passed} of {len(results)} checks passed (random inputs of seed {seed}: --seed {seed} repeats them). '
+        seeded = '' if exercise.kind == 'challenge' else f' (random inputs of seed {seed}: --seed {seed} repeats them)'
+        print(f'{n_passed} of {len(results)} {"check" if len(results) == 1 else "checks"} passed{seeded}. '
               f'The solution: {entry.solution.relative_to(REPO_ROOT).as_posix()}, after you tried.')

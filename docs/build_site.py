@@ -154,7 +154,10 @@ def pages_in_slide_order():
     """(script, quick options, full options) of every page: run_all.SCRIPTS, and each exercise after the last script
     of its section that names the exercise's slide (else the next slide its task quotes; else after the section's
     first run of pages), run with a fixed seed so that its page shows the same checks at every build. An exercise's
-    page shows its task and its check, not its solution (the learner's file has none)."""
+    page shows its task and its check, not its solution (the learner's file has none). A challenge's file trains for
+    minutes before its check: its page runs the check alone (--check-only), looking for a model in the build's own
+    folder, where there is none."""
+    from common.exercises import load_exercise
     pages = list(run_all.SCRIPTS)
     for entry in find_exercises():
         script = entry.exercise.relative_to(REPO_ROOT).as_posix()
@@ -168,7 +171,9 @@ def pages_in_slide_order():
                 after += 1
         while after + 1 < len(pages) and pages[after + 1][0].startswith(f'{entry.section}/exercises/'):
             after += 1  # After the exercises already placed there
-        pages.insert(after + 1, (script, ['--seed', '0'], ['--seed', '0']))
+        options = ['--seed', '0'] + (['--check-only', '--out-dir', '{out}'] if load_exercise(entry).kind == 'challenge'
+                                     else [])
+        pages.insert(after + 1, (script, options, options))
     return pages
 
 
