@@ -45,7 +45,7 @@ def test_the_scripts_with_path_options_are_the_expected_ones():
 @pytest.fixture(scope='module')
 def a_file(tmp_path_factory):
     path = tmp_path_factory.mktemp('paths') / 'notes.txt'
-    path.write_text('a file, not a folder')
+    path.write_text('a file, not a folder', encoding='utf-8')
     return path
 
 
