@@ -43,6 +43,8 @@ from common.paths import REPO_ROOT  # noqa: E402
 torch.set_num_threads(1)
 
 REAL_DATA_DIR = os.environ.get('DL_DATA_DIR')
+# torchrun on Windows: PyTorch's Windows builds lack libuv, which torchrun's store asks for (pytorch#139990)
+TORCHRUN_ENV = {'USE_LIBUV': '0'} if sys.platform == 'win32' else {}
 FAKE_MNIST_SIZES = {'train': 400, 't10k': 200}
 FAKE_LANGUAGES = {
     'Korean': ['Choi', 'Kim', 'Park', 'Lee', 'Jung', 'Kang', 'Cho', 'Yoon', 'Jang', 'Lim', 'Han', 'Oh'],

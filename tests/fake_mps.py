@@ -8,7 +8,8 @@ marked tensor refuses float64 (`TypeError: Cannot convert a MPS Tensor to float6
 
 What it cannot show (a Mac shows it): Apple's own kernels, so an operation MPS lacks, a result that differs there
 or a NaN of its GRU (rnn_name2lang_further.py moves to the CPU for that); a tensor on MPS meeting one on the CPU in
-one operation (gradients are made by autograd, out of its sight, so it cannot mark them); speed, memory,
+one operation (gradients are made by autograd, out of its sight, so it cannot mark them); `torch.load` with
+`map_location='mps'` (not a PyTorch function it sees: the load scripts are not run here); speed, memory,
 `torch.mps`'s own functions, half-precision autocast.
 """
 import functools

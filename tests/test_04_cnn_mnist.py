@@ -16,6 +16,7 @@ import torchvision
 from conftest import (
     FAKE_MNIST_SIZES,
     REPO_ROOT,
+    TORCHRUN_ENV,
     fake_digits,
     load_script,
     make_fake_mnist,
@@ -411,7 +412,7 @@ def test_make_test_digit_output_folder_is_one_line(tmp_path):
 
 
 def test_ddp_two_processes_on_cpu(fake_mnist, tmp_path, cnn):
-    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1')
+    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1', **TORCHRUN_ENV)
     result = subprocess.run(
         [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--standalone',
          str(REPO_ROOT / DDP), '--data-dir', str(fake_mnist), '--out-dir', str(tmp_path),
@@ -431,7 +432,7 @@ def test_ddp_as_two_machines_on_this_one(fake_mnist, tmp_path):
     with socket.socket() as free:  # A free port for the rendezvous
         free.bind(('127.0.0.1', 0))
         port = free.getsockname()[1]
-    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1')
+    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1', **TORCHRUN_ENV)
     node = [sys.executable, '-m', 'torch.distributed.run', '--nnodes', '2', '--nproc-per-node', '1',
             '--rdzv-backend', 'c10d', '--rdzv-endpoint', f'127.0.0.1:{port}', '--rdzv-id', 'two_machines',
             str(REPO_ROOT / DDP), '--data-dir', str(fake_mnist), '--out-dir', str(tmp_path), '--epochs', '1',

@@ -407,6 +407,7 @@ def test_plot_loss_curves_draws_both_curves():
     plt.close(fig)
 
 
+@pytest.mark.skipif(sys.platform == 'win32', reason="Windows' files have no permission bits but read-only")
 def test_a_written_file_gets_the_permissions_of_the_umask(tmp_path):
     """Like a file that open() makes: 0o666 less the umask (not the private 0o600 of a temporary file)."""
     old = os.umask(0o027)

@@ -42,10 +42,15 @@ POSIX_ONLY = {'pwd', 'grp', 'pty', 'tty', 'termios', 'fcntl', 'resource', 'crypt
               'readline', 'curses', 'nis', 'pipes', 'ossaudiodev'}
 
 
-def python_files():
-    """Every Python file of the repository: the scripts, common/, run_all.py, docs/, benchmarks/, tests/, .ci/."""
-    return sorted(path for path in REPO_ROOT.rglob('*.py') if 'node_modules' not in path.parts
-                  and not {'results', 'build', 'site', '.git'} & set(path.relative_to(REPO_ROOT).parts))
+def python_files(folder=REPO_ROOT):
+    """Every Python file of the repository: the scripts, common/, run_all.py, docs/, benchmarks/, tests/, .ci/; not
+    what is only in the checkout (a virtual environment, node_modules, results/, a built site)."""
+    for path in sorted(folder.iterdir()):
+        if path.is_dir() and path.name not in ('node_modules', 'results', 'build', 'site', '__pycache__') and \
+                (not path.name.startswith('.') or path.name == '.ci') and not (path / 'pyvenv.cfg').exists():
+            yield from python_files(path)
+        elif path.suffix == '.py':
+            yield path
 
 
 def keyword(call, name):
@@ -80,7 +85,7 @@ def opens_text_without_encoding(call):
 def test_every_text_file_and_pipe_is_opened_with_an_encoding():
     """The scripts, common/, run_all.py, docs/, benchmarks/ and tests/ name the encoding of every text they open:
     without it, Windows' Python reads and writes cp1252 (d2l PR #2287; the suite's collection stopped on '李')."""
-    files = python_files()
+    files = list(python_files())
     assert {'run_all.py', 'common/data.py', 'tests/conftest.py', 'docs/build_site.py'} <= \
         {path.relative_to(REPO_ROOT).as_posix() for path in files}
     found = [f'{path.relative_to(REPO_ROOT)}:{node.lineno}: {ast.unparse(node)[:80]}' for path in files
@@ -197,7 +202,8 @@ def test_an_out_dir_with_a_name_too_long_is_one_line(tmp_path):
 
 def test_a_data_dir_or_model_with_a_name_too_long_is_one_line(tmp_path):
     result = run_main('04_cnn_mnist/mnist_dataset.py', '--data-dir', long_name(tmp_path), '--out-dir', tmp_path)
-    assert result.code == 2 and result.err.endswith('(from --data-dir) cannot be read: file name too long (see --help)\n')
+    assert result.code == 2
+    assert result.err.endswith('(from --data-dir) cannot be read: file name too long (see --help)\n')
     result = run_main('04_cnn_mnist/cnn_mnist_load.py', '--model', long_name(tmp_path), '--out-dir', tmp_path,
                       '--device', 'cpu')
     assert result.code == 1 and result.err.startswith("error: model file '") and result.err.count('\n') == 1
@@ -304,10 +310,13 @@ def mac_data(tmp_path_factory):
 
 
 MAC_RUNS = {  # Script: tiny options (no --device: auto picks the fake MPS)
-    '03_nn_iris/iris_classification.py': ['--epochs', '300'],
-    '03_nn_iris/iris_my_style.py': ['--epochs', '40'],
-    '04_cnn_mnist/cnn_mnist.py': ['--epochs', '1', '--batch-size', '50', '--data-dir', '{data}'],
+    '03_nn_iris/iris_classification.py': ['--epochs', '30'],
+    '03_nn_iris/iris_my_style.py': ['--epochs', '20'],
+    '04_cnn_mnist/cnn_mnist.py': ['--epochs', '1', '--train-size', '100', '--batch-size', '50',
+                                  '--data-dir', '{data}'],
     '04_cnn_mnist/further/cnn_mnist_further.py': ['--epochs', '1', '--train-size', '200', '--data-dir', '{data}'],
+    '04_cnn_mnist/concepts/mnist_try.py': ['--train-size', '64', '--test-size', '40', '--variants', 'mycnn', 'skip',
+                                           '--data-dir', '{data}'],
     '05_rnn_name2lang/rnn_name2lang.py': ['--epochs', '1', '--hidden-size', '8', '--data-dir', '{data}'],
     '05_rnn_name2lang/further/rnn_name2lang_further.py': ['--epochs', '1', '--hidden-size', '8', '--models', '1',
                                                           '--data-dir', '{data}'],
@@ -338,8 +347,8 @@ def test_a_script_runs_on_a_mac_as_auto_picks_mps(script, mac_data, tmp_path, mo
 
 def test_on_mps_the_iris_lesson_learns_what_it_learns_on_the_cpu(tmp_path):
     with FakeMPS():
-        on_mps = run_main('03_nn_iris/iris_classification.py', '--epochs', '300', '--out-dir', tmp_path / 'mps')
-    on_cpu = run_main('03_nn_iris/iris_classification.py', '--epochs', '300', '--out-dir', tmp_path / 'cpu',
+        on_mps = run_main('03_nn_iris/iris_classification.py', '--epochs', '30', '--out-dir', tmp_path / 'mps')
+    on_cpu = run_main('03_nn_iris/iris_classification.py', '--epochs', '30', '--out-dir', tmp_path / 'cpu',
                       '--device', 'cpu')
     assert on_mps.vars['loss_list'] == on_cpu.vars['loss_list']  # The same numbers: float32 both times
 
