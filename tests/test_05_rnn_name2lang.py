@@ -229,7 +229,7 @@ def test_train_save_and_report(trained):
     # The confusion matrix: a tick and its language at each row and column (the slide's labels were shifted)
     assert result.vars['conf_mat'].shape == (4, 4)
     # Nothing was written into the data folder
-    assert sorted(str(p.relative_to(tiny_data)) for p in tiny_data.rglob('*')) == \
+    assert sorted(p.relative_to(tiny_data).as_posix() for p in tiny_data.rglob('*')) == \
         ['names'] + [f'names/{lang}.txt' for lang in sorted(TINY_NAMES)]
 
 

@@ -11,7 +11,7 @@ import torchvision
 from conftest import REPO_ROOT, load_script, make_fake_mnist, make_fake_names, run_main
 from test_notebooks import section_scripts
 
-SOURCES = {str(path.relative_to(REPO_ROOT)): path.read_text(encoding='utf-8') for path in section_scripts()}
+SOURCES = {path.relative_to(REPO_ROOT).as_posix(): path.read_text(encoding='utf-8') for path in section_scripts()}
 TAKES = {'--out-dir': r'\bout_dir=True', '--data-dir': r'\bdata_dir=True',  # How a script asks for each option
          '--model': r"add_argument\('--model'", '--output': r"add_argument\('--output'"}
 SCRIPTS_WITH = {option: sorted(script for script, text in SOURCES.items() if re.search(pattern, text))

@@ -16,10 +16,10 @@ def run_all():
 
 def test_every_script_of_the_sections_is_in_the_tour(run_all):
     in_tour = [script for script, _, _ in run_all.SCRIPTS]
-    scripts = {str(path.relative_to(REPO_ROOT)) for path in section_scripts()}
+    scripts = {path.relative_to(REPO_ROOT).as_posix() for path in section_scripts()}
     assert len(in_tour) == len(set(in_tour))
     assert set(in_tour) == {script for script in scripts if '/helpers/' not in script}  # Helpers: not for the tour
-    assert {str(path.relative_to(REPO_ROOT)) for path in run_all.section_scripts()} == scripts
+    assert {path.relative_to(REPO_ROOT).as_posix() for path in run_all.section_scripts()} == scripts
 
 
 # Titles: each script's docstring names its slide (or, beyond the slides, says what the script does) --------------
