@@ -38,7 +38,8 @@ iris.color = np.array([(1, 0, 0), (0, 1, 0), (0, 0, 1)])  # Red, green, blue for
 # 1.2. Load the dataset as tensors
 dev_name = str(args.device)  # The slide: cuda if available, else cpu; --device auto also finds mps (--device cpu)
 print(f'Device: {dev_name}')  # Device: cpu  (cuda with a GPU)
-x = torch.tensor(iris.data, dtype=torch.float32, device=dev_name)  # The slide: .float() after it: MPS has no float64
+iris.data = iris.data.astype(np.float32)  # MPS (a Mac's GPU) has no float64, NumPy's default: float32 first
+x = torch.tensor(iris.data, device=dev_name).float()
 y = torch.tensor(iris.target, device=dev_name).long()
 
 # %% 2. Define a model
