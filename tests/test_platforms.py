@@ -318,6 +318,7 @@ def mac_data(tmp_path_factory):
 
 
 MAC_RUNS = {  # Script: tiny options (no --device: auto picks the fake MPS)
+    '01_tensors/create_tensor.py': [],
     '03_nn_iris/iris_classification.py': ['--epochs', '30'],
     '03_nn_iris/iris_my_style.py': ['--epochs', '20'],
     '04_cnn_mnist/cnn_mnist.py': ['--epochs', '1', '--train-size', '100', '--batch-size', '50',
@@ -328,6 +329,7 @@ MAC_RUNS = {  # Script: tiny options (no --device: auto picks the fake MPS)
     '05_rnn_name2lang/rnn_name2lang.py': ['--epochs', '1', '--hidden-size', '8', '--data-dir', '{data}'],
     '05_rnn_name2lang/further/rnn_name2lang_further.py': ['--epochs', '1', '--hidden-size', '8', '--models', '1',
                                                           '--data-dir', '{data}'],
+    '03_nn_iris/concepts/representation_learning.py': ['--device', 'auto', '--epochs', '5'],  # (It prints no device)
 }
 
 
@@ -343,12 +345,16 @@ def test_a_script_runs_on_a_mac_as_auto_picks_mps(script, mac_data, tmp_path, mo
             super().__init__(device_type, *args, **kwargs)
     monkeypatch.setattr(torch, 'autocast', AutocastOfTorch24)
     options = [option.replace('{data}', str(mac_data)) for option in MAC_RUNS[script]]
+    if 'create_tensor' not in script:  # (The one with no --out-dir: it saves nothing)
+        options += ['--out-dir', tmp_path]
     with FakeMPS() as mps:
-        result = run_main(script, *options, '--out-dir', tmp_path)
+        result = run_main(script, *options)
     assert result.code == 0, result.err
     if 'rnn_name2lang_further' in script:
         assert 'MPS: packed names and GRUs crash or give NaN there' in result.out
         assert 'Device: cpu' in result.out and mps.moved == 0
+    elif 'representation_learning' in script:
+        assert mps.moved > 0  # It computed "on MPS"
     else:
         assert 'Device: mps' in result.out and mps.moved > 0  # It computed "on MPS"
 
