@@ -1,4 +1,5 @@
-"""Check this Python for the tutorial: versions, the device the scripts would use, the data, the output folder.
+"""Check this Python for the tutorial: versions, the platform, the device the scripts would use, the data, the output
+folder.
 
     python check_env.py
     python check_env.py --data-dir DIR   # check another data folder (as the scripts' --data-dir)
@@ -8,12 +9,15 @@ a package that is missing or outside what requirements.txt allows is one of the 
 """
 import argparse
 import importlib.metadata
+import locale
 import os
 import platform
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # This checkout's common, also before `pip install`
-from common import UserError, paths  # noqa: E402  (paths: the repository's folders and data files, without PyTorch)
+# paths: the repository's folders and data files; cli: printable output; machine: Apple Silicon (none needs PyTorch)
+from common import UserError, cli, paths  # noqa: E402
+from common.machine import apple_silicon  # noqa: E402
 
 REQUIREMENTS = paths.REPO_ROOT / 'requirements.txt'
 # The versions a learner most often asks about come first; the rest of requirements.txt is checked too
@@ -70,6 +74,49 @@ def version_problems(wanted, version_of=installed_version):
     return lines, problems
 
 
+def platform_line(torch_installed=True):
+    """(the line naming the platform: Windows, macOS with Apple Silicon or an Intel CPU, or Linux; a problem or None).
+    PyTorch 2.3 and newer have no builds for Intel Macs: there a missing torch cannot be installed by pip."""
+    system, machine = platform.system(), platform.machine()
+    if system == 'Windows':
+        return f'Platform: Windows {platform.release()} ({platform.version()}, {machine})', None
+    if system == 'Darwin':
+        mac = f'macOS {platform.mac_ver()[0]}'
+        if machine == 'arm64':
+            return f'Platform: {mac} with Apple Silicon (arm64; the GPU: MPS)', None
+        if apple_silicon():  # An Intel build of Python, run by Rosetta
+            return (f'Platform: {mac} with Apple Silicon, but this Python is an Intel (x86_64) build run by Rosetta',
+                    None if torch_installed else 'PyTorch 2.3 and newer have no builds for an Intel Python on a Mac: '
+                    'install a Python for Apple Silicon (arm64, e.g. from python.org), then requirements.txt again')
+        return (f'Platform: {mac} with an Intel CPU (x86_64)', None if torch_installed else
+                'PyTorch 2.3 and newer have no builds for Intel Macs (the last is 2.2.2, below the 2.4 this repository '
+                'needs): run the notebooks on Google Colab (README, "Notebooks")')
+    if system == 'Linux':
+        try:
+            distribution = platform.freedesktop_os_release().get('PRETTY_NAME', 'Linux')
+        except (OSError, AttributeError):  # No /etc/os-release; Python 3.9
+            distribution = 'Linux'
+        wsl = ', WSL on Windows' if 'microsoft' in platform.release().lower() else ''
+        return f'Platform: Linux ({distribution}{wsl}, {machine})', None
+    return f'Platform: {system} {platform.release()} ({machine})', None
+
+
+def console_line(stream=None):
+    """How text goes out and in: the console's encoding (a terminal's, or output redirected to a file or pipe, which
+    the scripts write as UTF-8) and the locale's, in which Python reads and writes files unless told."""
+    stream = stream or sys.stdout
+    encoding = getattr(stream, 'encoding', None) or 'unknown'
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):  # A notebook's stream, a closed one
+        terminal = False
+    where = 'a terminal' if terminal else 'a file or pipe'
+    if encoding.lower().replace('-', '') not in ('utf8', 'unknown'):
+        where += ": letters it lacks are printed as \\uXXXX" if terminal else ': the scripts write UTF-8 there'
+    files = locale.getencoding() if hasattr(locale, 'getencoding') else locale.getpreferredencoding(False)
+    return f'Console encoding: {encoding} ({where}); files: {files} (the scripts read and write theirs as UTF-8)'
+
+
 def device_line():
     """The device the scripts' `--device auto` picks (`common.get_device`): a CUDA GPU (name, memory), Apple's MPS,
     or the CPU (its name, threads)."""
@@ -122,8 +169,14 @@ def main(argv=None):
     parser.add_argument('--data-dir', default=None,
                         help='data folder to check (default: $DL_DATA_DIR, else data/ in the repository)')
     args = parser.parse_args(argv)
+    console = console_line()  # Before printable_streams() makes a file or a pipe UTF-8
+    cli.printable_streams()
     lines, problems = version_problems(requirements(), installed_version)
-    lines.append('Device: not known without torch' if installed_version('torch') is None else device_line())
+    torch_installed = installed_version('torch') is not None
+    line, problem = platform_line(torch_installed)
+    lines += [line, console]
+    problems += [problem] if problem else []
+    lines.append(device_line() if torch_installed else 'Device: not known without torch')
     try:
         data_dir = paths.resolve_data_dir(args.data_dir)
     except UserError as error:

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from common.cli import printable_streams
 from common.paths import REPO_ROOT, results_dir
 
 QUICK_OUT = results_dir('run_all')    # The tour's folder: results/run_all/<script>/ and logs/
@@ -192,21 +193,29 @@ def build_command(script, options, full):
     return launcher + [str(REPO_ROOT / script)] + fill(options, script, full)
 
 
+def script_env(script):
+    """The environment of a script in the tour: no window; on Windows, torchrun without libuv, which PyTorch's
+    Windows builds lack (pytorch/pytorch#139990: `use_libuv was requested but PyTorch was build without libuv`)."""
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1')
+    if script.endswith('_ddp.py') and sys.platform == 'win32':
+        env.setdefault('USE_LIBUV', '0')
+    return env
+
+
 def run_script(script, options, full, log_dir):
     """Run one script headless; return (status, seconds, number of figures written, last error line)."""
     command = build_command(script, options, full)
     out_dir = output_folder(script, full)
-    env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1')
     log_path = Path(log_dir) / f'{Path(script).stem}.log'
     start = time.time()
-    with open(log_path, 'w') as log:
-        result = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    with open(log_path, 'wb') as log:  # The scripts write UTF-8 into a file (common.cli.printable_streams)
+        result = subprocess.run(command, cwd=REPO_ROOT, env=script_env(script), stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
     seconds = time.time() - start
     figures = [p for p in out_dir.glob('*.png') if p.stat().st_mtime >= start - 1] if out_dir.is_dir() else []
     last_line = ''
     if result.returncode != 0:
-        lines = log_path.read_text().strip().splitlines()
+        lines = log_path.read_text(encoding='utf-8', errors='replace').strip().splitlines()
         last_line = lines[-1] if lines else f'exit code {result.returncode}'
     return ('ok' if result.returncode == 0 else 'FAILED'), seconds, len(figures), last_line
 
@@ -240,6 +249,7 @@ def main(argv=None):
     parser.add_argument('only', nargs='*', help='run only the scripts whose path contains one of these words')
     parser.add_argument('--full', action='store_true', help="use the scripts' real settings, not quick ones")
     args = parser.parse_args(argv)
+    printable_streams()  # A title's letters on any console
     entries = select(args.only)
     if not entries:
         parser.error(f'no script matches {args.only}')

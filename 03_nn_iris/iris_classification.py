@@ -38,6 +38,7 @@ iris.color = np.array([(1, 0, 0), (0, 1, 0), (0, 0, 1)])  # Red, green, blue for
 # 1.2. Load the dataset as tensors
 dev_name = str(args.device)  # The slide: cuda if available, else cpu; --device auto also finds mps (--device cpu)
 print(f'Device: {dev_name}')  # Device: cpu  (cuda with a GPU)
+iris.data = iris.data.astype(np.float32)  # MPS (a Mac's GPU) has no float64, NumPy's default: float32 first
 x = torch.tensor(iris.data, device=dev_name).float()
 y = torch.tensor(iris.target, device=dev_name).long()
 

@@ -6,6 +6,7 @@ The further script's model: `--model results/rnn_name2lang_further/rnn_name2lang
 
     python 05_rnn_name2lang/rnn_name2lang_load.py Choi Jane Daniel Chow Tanaka   # The names given
     python 05_rnn_name2lang/rnn_name2lang_load.py            # Asks for names until an empty line or Ctrl-D
+                                                             # (Windows: Ctrl-Z, then Enter)
     echo Choi | python 05_rnn_name2lang/rnn_name2lang_load.py                   # One name a line
 
 In a notebook (nothing to ask), it reports the slide's five names; `model` and `target_names` stay after
@@ -27,13 +28,14 @@ from common import UserError, load_checkpoint, make_parser, positive_int
 common.add_to_path('05_rnn_name2lang', '05_rnn_name2lang/further')
 from rnn_name2lang import LETTER_DICT, MODEL_FILE, MyRNN, report_predict, unicode2ascii
 from rnn_name2lang_further import CHECKPOINT_FORMAT as FURTHER_FORMAT
-from rnn_name2lang_further import MyRNNFurther, average_of
+from rnn_name2lang_further import MyRNNFurther, average_of, device_for_further
 
 # %% Define hyperparameters
 TOP_K = 5
 TEST_NAMES = ['Choi', 'Jane', 'Daniel', 'Chow', 'Tanaka']  # The slide's
 CHECKPOINT_FORMATS = {'rnn_name2lang': 'rnn_name2lang.py', FURTHER_FORMAT: 'rnn_name2lang_further.py'}
-PROMPT = 'Name (an empty line or Ctrl-D ends): '
+END_OF_INPUT = 'Ctrl-Z, then Enter' if sys.platform == 'win32' else 'Ctrl-D'  # What ends typed input
+PROMPT = f'Name (an empty line or {END_OF_INPUT} ends): '
 
 
 # %% Check a name, load the model
@@ -62,6 +64,7 @@ def load_model(path, device='cpu'):
         else:  # The further script's: one MyRNNFurther, or several whose probabilities are averaged
             model = average_of([MyRNNFurther(len(LETTER_DICT), len(target_names), **checkpoint['options'])
                                 for _ in range(checkpoint['n_models'])])
+            device = device_for_further(device)  # Not on MPS (a GRU answers NaN there)
         model.load_state_dict(checkpoint['model'])
     except (KeyError, TypeError, RuntimeError, IndexError) as error:
         raise UserError(f"'{path}' does not match the model of {CHECKPOINT_FORMATS[kind]} "
@@ -70,12 +73,13 @@ def load_model(path, device='cpu'):
 
 
 def ask_names():
-    """Yield the names typed one a line (a prompt on a terminal; piped lines too) until an empty line or Ctrl-D."""
+    """Yield the names typed one a line (a prompt on a terminal; piped lines too) until an empty line or the end of
+    input (Ctrl-D; on Windows Ctrl-Z, then Enter)."""
     prompt = PROMPT if sys.stdin.isatty() else ''
     while True:
         try:
             text = input(prompt).strip()
-        except EOFError:  # Ctrl-D, or the end of piped input
+        except EOFError:  # Ctrl-D (Windows: Ctrl-Z, Enter), or the end of piped input
             if prompt:
                 print()  # The shell's prompt on a line of its own
             return

@@ -32,10 +32,12 @@ def run_ddp(n_processes, threads, args, out_dir):
     if args.train_size:
         command += ['--train-size', str(args.train_size)]
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), MPLBACKEND='Agg')
-    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if sys.platform == 'win32':  # torchrun without libuv, which PyTorch's Windows builds lack (cnn_mnist_ddp.py)
+        env.setdefault('USE_LIBUV', '0')
+    result = subprocess.run(command, env=env, capture_output=True, encoding='utf-8', errors='replace')
     if result.returncode != 0:
         raise common.UserError(f'{n_processes} process(es) failed: {result.stderr.strip().splitlines()[-1]}')
-    return json.loads((out_dir / 'metrics.json').read_text())
+    return json.loads((out_dir / 'metrics.json').read_text(encoding='utf-8'))
 
 
 def main():

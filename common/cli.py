@@ -11,9 +11,13 @@ constant and running again changes the run. (The tests set `common.cli.NOTEBOOK_
 
 Parsing only parses, and checks the folders it is given. How a run ends on bad input is set by
 `report_errors_in_one_line()`, which each script calls in its first cell: a `UserError` (a missing file, no data
-offline, ...) or Ctrl-C prints one line on stderr and exits with a non-zero code, without a traceback.
+offline, ...) or Ctrl-C prints one line on stderr and exits with a non-zero code, without a traceback. It also
+makes the output printable on any console (`printable_streams`: a Polish name never ends a run on Windows) and, on a
+Mac, lets what Apple's MPS lacks run on the CPU (`enable_mps_fallback`).
 """
 import argparse
+import codecs
+import io
 import math
 import os
 import sys
@@ -111,8 +115,38 @@ def _notebook_error(shell, error_type, error, traceback, tb_offset=None):
     return []
 
 
+def printable_streams():
+    """Let `print` write any letter ('Ślusàrski', '李') to stdout and stderr, whatever the console's encoding.
+
+    Windows' Python writes output redirected to a file or a pipe (`python script.py > out.txt`, the tour's logs) in
+    the ANSI code page (cp1252 in Western Europe, cp949 in Korea), where no code page has 'Ś', 'à' and 'ł' at once:
+    a file or a pipe gets UTF-8 instead (the encoding Python 3.15 makes the default). A terminal keeps its own
+    encoding (Windows' console and today's terminals take any letter), and a letter it lacks is printed as `\\u015a`,
+    never as an error. A notebook's streams, and a test's, are not files: left as they are.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper) or codecs.lookup(stream.encoding).name == 'utf-8':
+            continue
+        try:
+            terminal = stream.isatty()
+        except ValueError:  # Closed
+            continue
+        stream.reconfigure(**({} if terminal else {'encoding': 'utf-8'}), errors='backslashreplace')
+
+
+def enable_mps_fallback():
+    """On a Mac, let an operation that Apple's MPS lacks run on the CPU instead of ending the run in a
+    NotImplementedError (PYTORCH_ENABLE_MPS_FALLBACK=1, PyTorch's advice). PyTorch reads it once, when it is
+    imported: every script's first cell sets it, before its imports."""
+    if sys.platform == 'darwin' and 'torch' not in sys.modules:
+        os.environ.setdefault('PYTORCH_ENABLE_MPS_FALLBACK', '1')
+
+
 def report_errors_in_one_line():
-    """From now on, end a run on a `UserError` or Ctrl-C with one line instead of a traceback."""
+    """From now on, end a run on a `UserError` or Ctrl-C with one line instead of a traceback; also print any letter
+    on any console (`printable_streams`) and, on a Mac, run what MPS lacks on the CPU (`enable_mps_fallback`)."""
+    printable_streams()
+    enable_mps_fallback()
     if in_notebook():
         from IPython import get_ipython
         get_ipython().set_custom_exc((UserError,), _notebook_error)

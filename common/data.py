@@ -168,6 +168,8 @@ def find_name_files(data_dir):
 def read_text(path):
     """Return the text of the file `path`: UTF-8 (or UTF-16 with a byte order mark), or Latin-1 with one warning
     line when it is not UTF-8; a file that holds control bytes (binary data) raises `UserError`.
+
+    Lines end in '\\n' whatever the file has (Windows' '\\r\\n', old Macs' '\\r'), as `open()` reads text.
     """
     raw = Path(path).read_bytes()
     if raw[:2] in (b'\xff\xfe', b'\xfe\xff'):  # UTF-16 with its byte order mark (Windows Notepad's "Unicode")
@@ -178,8 +180,9 @@ def read_text(path):
         raise UserError(f"'{path}' is not a text file (line {line} holds the control byte {control.group()!r}); "
                         'save it as UTF-8 text')
     try:
-        return raw.decode('utf-8-sig')  # '-sig': a byte order mark some editors write is not text
+        text = raw.decode('utf-8-sig')  # '-sig': a byte order mark some editors write is not text
     except UnicodeDecodeError as error:
         line = raw[:error.start].count(b'\n') + 1
         print(f"warning: '{path}' is not UTF-8 (line {line}); read it as Latin-1", file=sys.stderr)
-        return raw.decode('latin-1')
+        text = raw.decode('latin-1')
+    return text.replace('\r\n', '\n').replace('\r', '\n')  # Universal newlines, as open() in text mode

@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from .errors import UserError
-from .paths import nearest_existing
+from .paths import nearest_existing, shorten, why_not
 
 
 def why_not_written(path, error):
@@ -82,9 +82,13 @@ def check_model_file(path, trained_by=None):
     """Return `path` as a Path if it is a file; a folder or a missing file raises `UserError` (`trained_by`: the
     script that makes it)."""
     path = Path(path)
-    if path.is_dir():
+    try:
+        is_dir, is_file = path.is_dir(), path.is_file()
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise UserError(f"model file '{shorten(path)}' cannot be read: {why_not(error)}") from None
+    if is_dir:
         raise UserError(f"model file '{path}' is a folder, not a file (give the .pt file, e.g. with --model)")
-    if not path.is_file():
+    if not is_file:
         how = f' with python {trained_by}' if trained_by else ''
         raise UserError(f"model file '{path}' does not exist: train it first{how}")
     return path

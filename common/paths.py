@@ -35,11 +35,25 @@ def resolve_data_dir(data_dir=None):
     if data_dir is None:
         return REPO_ROOT / 'data'
     path = Path(data_dir).expanduser().resolve()
-    if path.is_file():
+    try:
+        is_file, is_dir = path.is_file(), path.is_dir()
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise UserError(f"data folder '{shorten(data_dir)}' (from {source}) cannot be read: {why_not(error)}") from None
+    if is_file:
         raise UserError(f"data folder '{data_dir}' (from {source}) is a file, not a folder")
-    if not path.is_dir():
+    if not is_dir:
         raise UserError(f"data folder '{data_dir}' (from {source}) does not exist")
     return path
+
+
+def shorten(path, width=80):
+    """`path` as text, cut to its first 60 characters and '...' where it is longer than `width`."""
+    return str(path) if len(str(path)) <= width else f'{str(path)[:60]}...'
+
+
+def why_not(error):
+    """The system's reason for an `OSError`, in words that go inside a sentence ('file name too long')."""
+    return (error.strerror or type(error).__name__).lower()
 
 
 def mnist_raw_folder(data_dir):
@@ -113,7 +127,11 @@ def check_out_dir(out_dir):
     The folder itself is made only when the first file is written into it.
     """
     path = Path(out_dir).expanduser().resolve()
-    existing = nearest_existing(path)
+    try:
+        existing = nearest_existing(path)
+    except OSError as error:  # e.g. a name longer than the file system allows (255 bytes on most)
+        raise UserError(f"output folder '{shorten(out_dir)}' cannot be made: {why_not(error)} "
+                        '(give another --out-dir)') from None
     if not existing.is_dir():
         what = 'is a file' if existing == path else f"cannot be made: '{existing}' is a file"
         raise UserError(f"output folder '{out_dir}' {what}, not a folder (give another --out-dir)")

@@ -34,7 +34,8 @@ GITHUB = re.compile(r'(?:https://github\.com/|git@github\.com:)([^/]+)/([^/]+?)(
 def git(*args, repo=REPO_ROOT):
     """The output of `git -C repo args...`, stripped, or None where git is missing or fails."""
     try:
-        result = subprocess.run(['git', '-C', str(repo), *args], capture_output=True, text=True)
+        result = subprocess.run(['git', '-C', str(repo), *args], capture_output=True, encoding='utf-8',
+                                errors='replace')
     except OSError:  # No git
         return None
     return (result.stdout.strip() or None) if result.returncode == 0 else None

@@ -5,7 +5,8 @@
   and the variables it left (`result.vars['model']`), as a notebook leaves them after its last cell.
 - `load_script('04_cnn_mnist/cnn_mnist.py')` imports a script as a module (its folder on sys.path,
   as `python script.py` would have it), to test its functions; importing runs none of its steps.
-- `run_cli('03_nn_iris/iris_my_style.py', '--epochs', '2')` runs it in a subprocess, as a terminal does.
+- `run_cli('03_nn_iris/iris_my_style.py', '--epochs', '2')` runs it in a subprocess, as a terminal does; its output
+  is read as UTF-8, which the scripts write into a pipe on every platform (`common.cli.printable_streams`).
 - `fake_mnist` and `fake_names` are tiny data sets in the real layout (IDX files, <Language>.txt).
 - The `real_data_dir` fixture is the folder of $DL_DATA_DIR (real MNIST and names data), or
   skips the test. Every other test runs with DL_DATA_DIR unset, so the hermetic tests never
@@ -18,10 +19,10 @@ import importlib.util
 import io
 import os
 import runpy
-import shlex
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,8 @@ from common.paths import REPO_ROOT  # noqa: E402
 torch.set_num_threads(1)
 
 REAL_DATA_DIR = os.environ.get('DL_DATA_DIR')
+# torchrun on Windows: PyTorch's Windows builds lack libuv, which torchrun's store asks for (pytorch#139990)
+TORCHRUN_ENV = {'USE_LIBUV': '0'} if sys.platform == 'win32' else {}
 FAKE_MNIST_SIZES = {'train': 400, 't10k': 200}
 FAKE_LANGUAGES = {
     'Korean': ['Choi', 'Kim', 'Park', 'Lee', 'Jung', 'Kang', 'Cho', 'Yoon', 'Jang', 'Lim', 'Han', 'Oh'],
@@ -131,13 +134,22 @@ def load_script(relpath):
 
 
 def run_cli(relpath, *args, cwd=None, env=None, timeout=600, input=None):
-    """Run `python <relpath> args...` as a learner would; return the CompletedProcess."""
+    """Run `python <relpath> args...` as a learner would; return the CompletedProcess (its text read as UTF-8)."""
     full_env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1')
     full_env.pop('DL_DATA_DIR', None)
     if env:
         full_env.update(env)
     return subprocess.run([sys.executable, str(REPO_ROOT / relpath), *map(str, args)], cwd=cwd or REPO_ROOT,
-                          env=full_env, capture_output=True, text=True, timeout=timeout, input=input)
+                          env=full_env, capture_output=True, encoding='utf-8', timeout=timeout, input=input)
+
+
+def venv_python(folder):
+    """The Python of the virtual environment in `folder`: bin/python, or Scripts\\python.exe on Windows."""
+    try:
+        scripts = sysconfig.get_path('scripts', 'venv', vars={'base': str(folder), 'platbase': str(folder)})
+    except KeyError:  # Python before 3.11 has no 'venv' scheme
+        scripts = Path(folder) / ('Scripts' if os.name == 'nt' else 'bin')
+    return Path(scripts) / ('python.exe' if os.name == 'nt' else 'python')
 
 
 # Tiny data in the real layout ----------------------------------------------------------------------
@@ -221,6 +233,13 @@ def export_notebook(path, url):
     return load_script('docs/export_notebooks.py').export_notebook(path, url)
 
 
+def kernel_transport(platform=sys.platform):
+    """The ZMQ transport of the tests' notebook kernels: 'ipc' (Unix sockets: no port to take) where ZMQ has it,
+    else 'tcp' on 127.0.0.1, as Jupyter itself uses: Windows has no ipc transport."""
+    import zmq
+    return 'ipc' if platform != 'win32' and zmq.has('ipc') else 'tcp'
+
+
 class NotebookRunner:
     """Runs section scripts as notebooks (exported as `run_all.py --notebooks` does: jupytext, then a Colab cell,
     which does nothing outside Colab), in a Jupyter kernel, as a learner opens them.
@@ -231,33 +250,40 @@ class NotebookRunner:
     drawn inline (no MPLBACKEND), as in a notebook.
     """
 
-    def __init__(self):
-        self.kernel = None
+    def __init__(self, transport=None):
+        self.kernel, self.folder, self.transport = None, None, transport or kernel_transport()
 
     def start(self):
         from jupyter_client import KernelManager
         env = {key: value for key, value in os.environ.items() if key not in ('MPLBACKEND', 'DL_DATA_DIR')}
-        # IPC sockets in a folder of this runner's own: by default they are kernel-ipc-1, -2, ... in the working
-        # folder, and two xdist workers starting kernels at once took the same ones (kernels that never answered)
-        self.folder = tempfile.mkdtemp(prefix='dl_tutorial_kernel_')
-        self.kernel = KernelManager(kernel_name='python3', transport='ipc', ip=os.path.join(self.folder, 'kernel'))
+        if self.transport == 'ipc':
+            # IPC sockets in a folder of this runner's own: by default they are kernel-ipc-1, -2, ... in the working
+            # folder, and two xdist workers starting kernels at once took the same ones (kernels that never answered)
+            self.folder = tempfile.mkdtemp(prefix='dl_tutorial_kernel_')
+            self.kernel = KernelManager(kernel_name='python3', transport='ipc', ip=os.path.join(self.folder, 'kernel'))
+        else:  # Ports on 127.0.0.1 that the kernel manager finds free (Windows)
+            self.kernel = KernelManager(kernel_name='python3', transport='tcp', ip='127.0.0.1')
         self.kernel.start_kernel(cwd=str(REPO_ROOT), env=env, extra_arguments=['--HistoryManager.enabled=False'])
 
     def stop(self):
         if self.kernel is not None:
             self.kernel.shutdown_kernel(now=True)
+        if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def run(self, relpath, args='', data_dir=None, edits=None, extra_cells=(), timeout=300, cwd=None):
+    def run(self, relpath, args=(), data_dir=None, edits=None, extra_cells=(), timeout=300, cwd=None):
         """Execute the script at `relpath` as a notebook; return the executed notebook.
 
-        `args`: the options the script sees; `data_dir`: $DL_DATA_DIR in the kernel; `edits`:
-        {old text: new text} applied to the cells, as a learner edits a constant; `extra_cells`: code
-        run after the last cell (e.g. to inspect `model`); `cwd`: the kernel's working folder (Jupyter: the
+        `args`: the options the script sees, one item each (paths as they are: a space, a backslash or a Korean
+        letter in one stays in it), e.g. `['--out-dir', tmp_path, '--epochs', 2]`; `data_dir`: $DL_DATA_DIR in the
+        kernel; `edits`: {old text: new text} applied to the cells, as a learner edits a constant; `extra_cells`:
+        code run after the last cell (e.g. to inspect `model`); `cwd`: the kernel's working folder (Jupyter: the
         script's folder, the default; VS Code or PyCharm may start in the repository root).
         """
         import nbformat
         from nbclient import NotebookClient
+        if isinstance(args, str):  # Split, a path with a space (C:\\Users\\Kim Min) would become two options
+            raise TypeError(f'give the options as a list, not the text {args!r}')
         if self.kernel is None:
             self.start()
         path = REPO_ROOT / relpath
@@ -268,7 +294,7 @@ class NotebookRunner:
             for cell in cells:
                 cell.source = cell.source.replace(old, new)
         setup = (f'%reset -f\n__import__("os").chdir({str(cwd or path.parent)!r})\n'
-                 f'__import__("common.cli").cli.NOTEBOOK_ARGS = {shlex.split(args)!r}\n'
+                 f'__import__("common.cli").cli.NOTEBOOK_ARGS = {[str(arg) for arg in args]!r}\n'
                  + (f'__import__("os").environ["DL_DATA_DIR"] = {str(data_dir)!r}\n' if data_dir else
                     '__import__("os").environ.pop("DL_DATA_DIR", None)\n'))
         notebook.cells.insert(0, nbformat.v4.new_code_cell(setup))
@@ -291,7 +317,7 @@ def notebook_images(notebook):
 
 @pytest.fixture(scope='session')
 def notebooks():
-    """A `NotebookRunner`: `notebooks.run('01_tensors/create_tensor.py', '--device cpu')`."""
+    """A `NotebookRunner`: `notebooks.run('01_tensors/create_tensor.py', ['--device', 'cpu'])`."""
     runner = NotebookRunner()
     yield runner
     runner.stop()

@@ -121,7 +121,7 @@ def test_cpu_vs_gpu_device_all_times_every_available_device(tmp_path):
     assert [dev for dev, _ in TIME_LINE.findall(out)] == devices
     assert [dev for dev, _ in SPEED_UP_LINE.findall(out)] == devices[1:]  # None on a CPU-only machine
     assert len(lines) == 2 + 2 * len(devices) - 1 + 1 and lines[-1] == f'Times saved: {tmp_path / "times.json"}'
-    saved = json.loads((tmp_path / 'times.json').read_text())
+    saved = json.loads((tmp_path / 'times.json').read_text(encoding='utf-8'))
     assert saved['n'] == 64 and saved['machine'] == common.describe_machine()
     assert [f'Computing time by {dev}: {seconds:.3f} [sec]' for dev, seconds in saved['seconds'].items()] == \
         [line for line in lines if line.startswith('Computing time')]
@@ -160,7 +160,8 @@ def test_help_shows_the_options_and_the_first_sentence(name):
     result = run_main(f'{SECTION}/{name}.py', '--help')
     assert result.code == 0
     assert result.out.startswith(f'usage: {name}.py {USAGE[name]}\n')
-    sentence = first_paragraph(ast.get_docstring(ast.parse((common.REPO_ROOT / SECTION / f'{name}.py').read_text())))
+    source = (common.REPO_ROOT / SECTION / f'{name}.py').read_text(encoding='utf-8')
+    sentence = first_paragraph(ast.get_docstring(ast.parse(source)))
     assert re.fullmatch(r'[A-Z][^.]*(\.[^ .][^.]*)*\.', sentence), sentence  # One sentence, ending with its period
     assert sentence in ' '.join(result.out.split())
 
@@ -183,7 +184,7 @@ def test_bad_options_exit_2_with_one_line(name, args):
 
 # The notebook tier: each script as a learner opens it in Jupyter (defaults, cells one after the other) --------
 def test_create_tensor_as_a_notebook(notebooks):
-    nb = notebooks.run(f'{SECTION}/create_tensor.py', args='--device cpu', extra_cells=['print(p.tolist())'])
+    nb = notebooks.run(f'{SECTION}/create_tensor.py', args=['--device', 'cpu'], extra_cells=['print(p.tolist())'])
     out = notebook_text(nb).splitlines()
     assert out[0] == 'Device: cpu' and out[1:11] == CREATE_TENSOR_OUT
     expected = torch.rand(3, 2, generator=torch.Generator().manual_seed(777))  # RANDOM_SEED, --seed's default
@@ -205,7 +206,7 @@ def test_line_fitting_as_a_notebook(notebooks):
 
 def test_cpu_vs_gpu_as_a_notebook_uses_the_slide_settings(notebooks, tmp_path):
     # The slide's "Try 'cpu'" and a smaller n, edited as a learner would: they are --device's and --n's defaults
-    nb = notebooks.run(f'{SECTION}/cpu_vs_gpu.py', args=f'--out-dir {tmp_path}', edits={
+    nb = notebooks.run(f'{SECTION}/cpu_vs_gpu.py', args=['--out-dir', tmp_path], edits={
         "dev_name = 'cuda' if torch.cuda.is_available() else 'cpu'": "dev_name = 'cpu'", 'n = 5000': 'n = 48'},
         extra_cells=['print(C.shape, C.device)'])
     out = notebook_text(nb)

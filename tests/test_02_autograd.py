@@ -73,7 +73,8 @@ def test_help_shows_the_options_and_the_first_sentence(name):
     result = run_main(f'{SECTION}/{name}.py', '--help')
     assert result.code == 0
     assert ' '.join(result.out.split()).startswith(f'usage: {name}.py {USAGE[name]} ')
-    sentence = first_paragraph(ast.get_docstring(ast.parse((REPO_ROOT / SECTION / f'{name}.py').read_text())))
+    source = (REPO_ROOT / SECTION / f'{name}.py').read_text(encoding='utf-8')
+    sentence = first_paragraph(ast.get_docstring(ast.parse(source)))
     assert re.fullmatch(r'[A-Z][^.]*(\.[^ .][^.]*)*\.', sentence), sentence  # One sentence, ending with its period
     assert sentence in ' '.join(result.out.split())
 
@@ -220,7 +221,7 @@ def test_autograd_analysis_in_float64_at_another_x_equals_sympy(notebooks):
 
 
 def test_grad_descent_as_a_notebook_uses_the_constant_max_iter(notebooks, tmp_path):
-    nb = notebooks.run(f'{SECTION}/grad_descent.py', args=f'--out-dir {tmp_path}',
+    nb = notebooks.run(f'{SECTION}/grad_descent.py', args=['--out-dir', tmp_path],
                        edits={'max_iter = 100': 'max_iter = 5'})  # The edited setting is --max-iter's default
     out = notebook_text(nb)
     assert LOG_LINE.findall(out)[0] == ('0', '12.000', '9.750', '45.000', '7.411', '22.500')
@@ -229,7 +230,7 @@ def test_grad_descent_as_a_notebook_uses_the_constant_max_iter(notebooks, tmp_pa
 
 
 def test_grad_descent_optim_as_a_notebook(notebooks, tmp_path):
-    nb = notebooks.run(f'{SECTION}/grad_descent_optim.py', args=f'--out-dir {tmp_path}',
+    nb = notebooks.run(f'{SECTION}/grad_descent_optim.py', args=['--out-dir', tmp_path],
                        edits={'learn_rate = 0.1': 'learn_rate = 0.5'},  # The edited setting is --learn-rate's default
                        extra_cells=['print(type(optimizer).__name__, optimizer.defaults["lr"], round(x.item(), 3))'])
     out = notebook_text(nb)

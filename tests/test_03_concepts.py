@@ -117,7 +117,7 @@ def test_representation_learning_separates_by_a_line(rep):
 
 
 def test_representation_learning_notebook(notebooks, tmp_path):
-    nb = notebooks.run('03_nn_iris/concepts/representation_learning.py', args=f'--out-dir {tmp_path} --epochs 2',
+    nb = notebooks.run('03_nn_iris/concepts/representation_learning.py', args=['--out-dir', tmp_path, '--epochs', '2'],
                        extra_cells=['print(tuple(features.shape), sum(p.numel() for p in model.parameters()))'])
     text = notebook_text(nb)
     assert 'Parameters: 38' in text and 'Epoch     2:' in text
@@ -165,7 +165,7 @@ def test_chain_rule_gradients_equal_autograd_and_sgd_step(pb):
 
 
 def test_perceptron_backprop_notebook(notebooks, tmp_path):
-    nb = notebooks.run('03_nn_iris/concepts/perceptron_backprop.py', args=f'--out-dir {tmp_path} --seed 5',
+    nb = notebooks.run('03_nn_iris/concepts/perceptron_backprop.py', args=['--out-dir', tmp_path, '--seed', '5'],
                        extra_cells=['print(sorted(grads_by_hand)[0], tuple(x.shape))'])
     text = notebook_text(nb)
     assert 'by hand 0.622459  nn.Linear + nn.Sigmoid 0.622459' in text
@@ -202,7 +202,7 @@ def test_log_softmax_twice_is_once():
 
 
 def test_loss_functions_notebook(notebooks, tmp_path):
-    nb = notebooks.run('03_nn_iris/concepts/loss_functions.py', args=f'--out-dir {tmp_path}',
+    nb = notebooks.run('03_nn_iris/concepts/loss_functions.py', args=['--out-dir', tmp_path],
                        extra_cells=['print(tuple(z.shape), y_hat.sum().item())'])
     text = notebook_text(nb)
     for line in ['MSE: by hand 0.127500  nn.MSELoss 0.127500', "nn.MSELoss() of these vectors: 0.291667",
@@ -244,7 +244,7 @@ def test_splits_are_disjoint_and_the_validation_loss_turns_up(of):
 
 
 def test_overfitting_notebook(notebooks, tmp_path):
-    nb = notebooks.run('03_nn_iris/concepts/overfitting.py', args=f'--out-dir {tmp_path} --epochs 3',
+    nb = notebooks.run('03_nn_iris/concepts/overfitting.py', args=['--out-dir', tmp_path, '--epochs', '3'],
                        extra_cells=['print(len(history), len(x_pool))'])
     text = notebook_text(nb)
     assert 'Training 40, validation 40, test 1000 points' in text

@@ -95,7 +95,7 @@ def test_activation_funcs_grads_match_closed_forms(monkeypatch, tmp_path):
 
 def test_activation_funcs_as_notebook_with_one_more_function(notebooks, tmp_path):
     # The slide's exercise "Try more activation functions", done as a learner does it: one more line
-    nb = notebooks.run(f'{SECTION}/activation_funcs.py', args=f'--out-dir {tmp_path}', edits={
+    nb = notebooks.run(f'{SECTION}/activation_funcs.py', args=['--out-dir', tmp_path], edits={
         '    # Try more activation functions': "    {'name': 'GELU', 'func': nn.GELU()},\n    # Try"},
         extra_cells=['print(len(activation_funcs), len(x), f"{grad.max():.3f}")'])
     text = notebook_text(nb)
@@ -132,7 +132,7 @@ def test_vanishing_grad_products_of_derivatives_match_autograd(monkeypatch, tmp_
 
 
 def test_vanishing_grad_as_notebook(notebooks, tmp_path):
-    nb = notebooks.run(f'{SECTION}/vanishing_grad.py', args=f'--out-dir {tmp_path}',
+    nb = notebooks.run(f'{SECTION}/vanishing_grad.py', args=['--out-dir', tmp_path],
                        extra_cells=['print(x.dtype, len(x), df(-1.0), df(2.0))'])
     text = notebook_text(nb)
     assert 'Device' not in text
@@ -152,7 +152,8 @@ def test_vanishing_grad_rejects_bad_options(tmp_path, option, value):
 # iris_classification.py (raw tensors)
 def test_iris_classification_as_notebook_with_adam(notebooks, tmp_path):
     # The slide's "Try other optimizers", done as a learner does it: Adam in the slide's line learns in 300 epochs
-    nb = notebooks.run(f'{SECTION}/iris_classification.py', args=f'--epochs 300 --device cpu --out-dir {tmp_path}',
+    nb = notebooks.run(f'{SECTION}/iris_classification.py',
+                       args=['--epochs', '300', '--device', 'cpu', '--out-dir', tmp_path],
                        edits={'torch.optim.SGD(': 'torch.optim.Adam('},
                        extra_cells=['print(type(optimizer).__name__, len(loss_list), tuple(x.shape))'])
     text = notebook_text(nb)
@@ -191,7 +192,8 @@ def test_iris_classification_rejects_bad_options(tmp_path, option, value):
 # iris_my_style.py
 def test_iris_my_style_as_notebook_matches_the_slide(notebooks, tmp_path):
     # EPOCH_LOG is a constant a learner edits: every 250 epochs here; 1000 epochs reach the slide's first line
-    nb = notebooks.run(f'{SECTION}/iris_my_style.py', args=f'--epochs 1000 --device cpu --out-dir {tmp_path}',
+    nb = notebooks.run(f'{SECTION}/iris_my_style.py',
+                       args=['--epochs', '1000', '--device', 'cpu', '--out-dir', tmp_path],
                        edits={'EPOCH_LOG = 1000': 'EPOCH_LOG = 250'},
                        extra_cells=['print(type(model).__name__, len(loss_list), tuple(x.shape), tuple(y.shape))'])
     text = notebook_text(nb)
@@ -205,7 +207,7 @@ def test_iris_my_style_as_notebook_matches_the_slide(notebooks, tmp_path):
     assert 0.4 < float(train_loss) < float(logs[0][2])  # A true per-sample mean, going down
     assert text.splitlines()[-1] == 'MyDNN 1000 (150, 2) (150,)'
     assert notebook_images(nb) == 2
-    metrics = json.loads((tmp_path / 'metrics.json').read_text())
+    metrics = json.loads((tmp_path / 'metrics.json').read_text(encoding='utf-8'))
     assert f"{metrics['train_accuracy']:.3f}" == valid_accuracy
 
 
@@ -218,7 +220,7 @@ def test_iris_my_style_learns_and_names_its_numbers(tmp_path):
     assert loss_list[0][1] > loss_list[150][1] > loss_list[-1][1]  # Loss going down
     assert 0.4 < loss_list[-1][1] < 1.0  # A true per-sample mean, not the slide's 0.01 (divided twice)
 
-    metrics = json.loads((tmp_path / 'metrics.json').read_text())
+    metrics = json.loads((tmp_path / 'metrics.json').read_text(encoding='utf-8'))
     assert metrics['train_accuracy'] == loss_list[-1][3] and metrics['train_loss'] == loss_list[-1][1]
     assert 'accuracy' not in metrics and 'valid_accuracy' not in metrics  # Named for what they are
     assert metrics['epochs'] == 300 and metrics['device'] == 'cpu' and metrics['machine'].startswith('CPU: ')

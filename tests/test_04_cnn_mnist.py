@@ -16,6 +16,7 @@ import torchvision
 from conftest import (
     FAKE_MNIST_SIZES,
     REPO_ROOT,
+    TORCHRUN_ENV,
     fake_digits,
     load_script,
     make_fake_mnist,
@@ -345,7 +346,7 @@ def test_load_script_reads_16_bit_scans_and_transparent_drawings(cnn, image_prep
 
 def test_load_script_bad_input_one_line(trained, tmp_path):
     model = str(trained[0] / 'cnn_mnist.pt')
-    (tmp_path / 'notes.txt').write_text('not an image')
+    (tmp_path / 'notes.txt').write_text('not an image', encoding='utf-8')
     torch.save(torch.nn.Linear(3, 2).state_dict(), tmp_path / 'other.pt')
     (tmp_path / 'broken.pt').write_bytes(b'not a checkpoint')
     cases = [(['--model', model, tmp_path / 'missing.png'], 'does not exist'),
@@ -411,16 +412,16 @@ def test_make_test_digit_output_folder_is_one_line(tmp_path):
 
 
 def test_ddp_two_processes_on_cpu(fake_mnist, tmp_path, cnn):
-    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1')
+    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1', **TORCHRUN_ENV)
     result = subprocess.run(
         [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--standalone',
          str(REPO_ROOT / DDP), '--data-dir', str(fake_mnist), '--out-dir', str(tmp_path),
          '--epochs', '2', '--batch-size', '64', '--device', 'cpu'],
-        capture_output=True, text=True, env=env, timeout=120)
+        capture_output=True, encoding='utf-8', env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert 'DDP: 2 process(es), backend gloo' in result.stdout and 'Device: cpu' in result.stdout
     assert result.stdout.count('VaAcc=') == 2  # Only rank 0 logs, once per epoch
-    metrics = json.loads((tmp_path / 'metrics.json').read_text())
+    metrics = json.loads((tmp_path / 'metrics.json').read_text(encoding='utf-8'))
     assert metrics['world_size'] == 2 and metrics['accuracy'] > 0.5
     load_mycnn(cnn, tmp_path / 'cnn_mnist.pt')  # A plain state_dict of the lesson's MyCNN
 
@@ -431,18 +432,18 @@ def test_ddp_as_two_machines_on_this_one(fake_mnist, tmp_path):
     with socket.socket() as free:  # A free port for the rendezvous
         free.bind(('127.0.0.1', 0))
         port = free.getsockname()[1]
-    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1')
+    env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1', **TORCHRUN_ENV)
     node = [sys.executable, '-m', 'torch.distributed.run', '--nnodes', '2', '--nproc-per-node', '1',
             '--rdzv-backend', 'c10d', '--rdzv-endpoint', f'127.0.0.1:{port}', '--rdzv-id', 'two_machines',
             str(REPO_ROOT / DDP), '--data-dir', str(fake_mnist), '--out-dir', str(tmp_path), '--epochs', '1',
             '--batch-size', '64', '--device', 'cpu']
-    machines = [subprocess.Popen(node, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    machines = [subprocess.Popen(node, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding='utf-8')
                 for _ in range(2)]
     outputs = [machine.communicate(timeout=240) for machine in machines]
     assert [machine.returncode for machine in machines] == [0, 0], [err[-1500:] for _, err in outputs]
     logs = ''.join(out for out, _ in outputs)
     assert logs.count('DDP: 2 process(es), backend gloo') == 1 and logs.count('VaAcc=') == 1  # Rank 0 only
-    assert json.loads((tmp_path / 'metrics.json').read_text())['world_size'] == 2
+    assert json.loads((tmp_path / 'metrics.json').read_text(encoding='utf-8'))['world_size'] == 2
     result = run_cli(CNN_LOAD, '--model', tmp_path / 'cnn_mnist.pt', '--out-dir', tmp_path / 'load', '--device', 'cpu')
     assert result.returncode == 0 and result.stdout.splitlines()[1].isdigit()  # The test image's digit
 
@@ -477,7 +478,7 @@ def test_ddp_scaling_benchmark_compares_1_and_2_processes(fake_mnist):
 
 # Notebooks: every script run top to bottom as a notebook, leaving what it built -------------------------
 def test_mnist_dataset_notebook(notebooks, fake_mnist, tmp_path):
-    nb = notebooks.run(f'{SECTION}/mnist_dataset.py', args=f'--out-dir {tmp_path}', data_dir=fake_mnist,
+    nb = notebooks.run(f'{SECTION}/mnist_dataset.py', args=['--out-dir', tmp_path], data_dir=fake_mnist,
                        extra_cells=['print(len(data_train), len(data_valid))'])
     text = notebook_text(nb)
     assert 'Number of datapoints: 400' in text and 'torch.Size([400, 28, 28])' in text
@@ -489,7 +490,7 @@ def test_mnist_dataset_notebook(notebooks, fake_mnist, tmp_path):
 
 
 def test_cnn_mnist_notebook(notebooks, fake_mnist, tmp_path):
-    nb = notebooks.run(f'{SECTION}/cnn_mnist.py', args=f'--out-dir {tmp_path} --device cpu --batch-size 20',
+    nb = notebooks.run(f'{SECTION}/cnn_mnist.py', args=['--out-dir', tmp_path, '--device', 'cpu', '--batch-size', '20'],
                        data_dir=fake_mnist,
                        edits={'EPOCH_MAX = 3': 'EPOCH_MAX = 2'},  # A learner's edit of a constant: 2 epochs
                        extra_cells=['print(type(model).__name__, len(loss_list), loss_list[-1][3] > 0.9, '
@@ -504,7 +505,7 @@ def test_cnn_mnist_notebook(notebooks, fake_mnist, tmp_path):
 
 def test_cnn_mnist_load_notebook(notebooks, trained, tmp_path):
     nb = notebooks.run(f'{SECTION}/cnn_mnist_load.py',
-                       args=f'--model {trained[0] / "cnn_mnist.pt"} --out-dir {tmp_path} --device cpu',
+                       args=['--model', trained[0] / 'cnn_mnist.pt', '--out-dir', tmp_path, '--device', 'cpu'],
                        extra_cells=['print(type(model).__name__)'])
     text = notebook_text(nb)
     assert text.splitlines()[1].isdigit() and text.splitlines()[-1] == 'MyCNN'  # The test image's digit
@@ -512,7 +513,7 @@ def test_cnn_mnist_load_notebook(notebooks, trained, tmp_path):
 
 
 def test_lr_schedulers_notebook(notebooks, tmp_path):
-    nb = notebooks.run(f'{SECTION}/lr_schedulers.py', args=f'--out-dir {tmp_path}',
+    nb = notebooks.run(f'{SECTION}/lr_schedulers.py', args=['--out-dir', tmp_path],
                        edits={'epoch_max = 100': 'epoch_max = 20'}, extra_cells=['print(len(lr_values))'])
     text = notebook_text(nb)
     assert f'StepLR: lr at the last epoch = {0.5 ** 2:.6f}' in text and text.splitlines()[-1] == '20'
@@ -542,7 +543,7 @@ def test_cnn_mnist_ddp_notebook_says_how_to_launch_it(notebooks):
 
 
 def test_make_test_digit_notebook(notebooks, tmp_path):
-    nb = notebooks.run(f'{SECTION}/helpers/make_test_digit.py', args=f'--output {tmp_path / "three.png"}',
+    nb = notebooks.run(f'{SECTION}/helpers/make_test_digit.py', args=['--output', tmp_path / 'three.png'],
                        extra_cells=['print(image.size)'])
     assert notebook_text(nb).splitlines()[-1] == '(180, 240)'
     with PIL.Image.open(tmp_path / 'three.png') as drawn, PIL.Image.open(TEST_IMAGE) as tracked:
@@ -557,7 +558,7 @@ def test_further_trains_the_lessons_mycnn_for_the_load_scripts(cnn, fake_mnist, 
     assert result.out.startswith('Device: cpu (float32)\n' + common.describe_machine() + '\n')
     assert result.out.count('TrLoss=') == 2
     assert type(result.vars['model']) is result.vars['cnn_mnist'].MyCNN  # The lesson's class itself
-    metrics = json.loads((tmp_path / 'metrics.json').read_text())
+    metrics = json.loads((tmp_path / 'metrics.json').read_text(encoding='utf-8'))
     assert metrics['accuracy'] > 0.9 and metrics['optimizer'] == 'adam' and metrics['augment'] is True
     assert f"Test accuracy: {metrics['accuracy']:.4f}" in result.out and metrics['train_size'] == 400
     assert result.out.splitlines()[-1] == str(FIRST_LABEL)
@@ -595,7 +596,7 @@ def test_further_ablation_table_and_chart(fake_mnist, tmp_path):
 @pytest.mark.full  # A further script: its in-process tests check what it prints
 def test_cnn_mnist_further_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run(f'{SECTION}/further/cnn_mnist_further.py',
-                       args=f'--out-dir {tmp_path} --device cpu --train-size 100', data_dir=fake_mnist,
+                       args=['--out-dir', tmp_path, '--device', 'cpu', '--train-size', '100'], data_dir=fake_mnist,
                        edits={'EPOCH_MAX = 4': 'EPOCH_MAX = 1'},
                        extra_cells=['print(type(model).__name__, len(data[0]))'])
     text = notebook_text(nb)
@@ -606,7 +607,7 @@ def test_cnn_mnist_further_notebook(notebooks, fake_mnist, tmp_path):
 # Real MNIST (DL_DATA_DIR) ------------------------------------------------------------------------------
 @pytest.mark.realdata
 def test_real_mnist_dataset_notebook(notebooks, real_data_dir, tmp_path):
-    nb = notebooks.run(f'{SECTION}/mnist_dataset.py', args=f'--out-dir {tmp_path}', data_dir=real_data_dir)
+    nb = notebooks.run(f'{SECTION}/mnist_dataset.py', args=['--out-dir', tmp_path], data_dir=real_data_dir)
     text = notebook_text(nb)
     assert 'Number of datapoints: 60000' in text and 'Number of datapoints: 10000' in text
     assert 'torch.Size([60000, 28, 28])' in text and '166, 255, 247' in text  # The slide's values
@@ -621,7 +622,8 @@ def test_real_mnist_headline_reads_the_test_image_as_3(notebooks, real_data_dir,
     and 3 (probability of the 3: 0.985 to 0.995); 5,000 images misread the 5 with two of those seeds.
     About 1 to 2 minutes on a 2-core CPU.
     """
-    nb = notebooks.run(f'{SECTION}/cnn_mnist.py', args=f'--epochs 1 --train-size 10000 --out-dir {tmp_path}',
+    nb = notebooks.run(f'{SECTION}/cnn_mnist.py',
+                       args=['--epochs', '1', '--train-size', '10000', '--out-dir', tmp_path],
                        data_dir=real_data_dir, extra_cells=['print(len(data_train), len(data_valid))'], timeout=900)
     lines = notebook_text(nb).splitlines()
     assert lines[-3:-1] == ['5', '3'] and lines[-1] == '60000 10000'

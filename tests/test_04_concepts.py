@@ -64,7 +64,7 @@ def test_2d_by_hand_matches_scipy_and_sobel_flips_to_its_negative(convolution):
 
 
 def test_convolution_notebook(notebooks, tmp_path):
-    nb = notebooks.run('04_cnn_mnist/concepts/convolution.py', args=f'--out-dir {tmp_path}')
+    nb = notebooks.run('04_cnn_mnist/concepts/convolution.py', args=['--out-dir', tmp_path])
     text = notebook_text(nb)
     assert 'by hand [12, 18, 24, 30, 36]  F.conv1d [12.0, 18.0, 24.0, 30.0, 36.0]  largest difference 0.0' in text
     assert '[10, 16, 22, 28, 34]  F.conv1d [14.0, 20.0, 26.0, 32.0, 38.0]' in text  # Not flipped: not the same
@@ -115,7 +115,7 @@ def test_receptive_fields_match_which_pixels_change_the_unit(pooling):
 
 
 def test_pooling_notebook(notebooks, tmp_path):
-    nb = notebooks.run('04_cnn_mnist/concepts/pooling.py', args=f'--out-dir {tmp_path}')
+    nb = notebooks.run('04_cnn_mnist/concepts/pooling.py', args=['--out-dir', tmp_path])
     text = notebook_text(nb)
     x = torch.tensor([[1., 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
     expected = nn.MaxPool2d(2)(x[None, None])[0, 0].int().tolist()  # [[6, 8], [3, 4]]
@@ -154,7 +154,7 @@ def test_dropout_by_hand_is_nn_dropout_with_its_mask_and_dropconnect_averages_to
 
 
 def test_dropout_notebook(notebooks, tmp_path):
-    nb = notebooks.run('04_cnn_mnist/concepts/dropout.py', args=f'--out-dir {tmp_path} --p 0.2')
+    nb = notebooks.run('04_cnn_mnist/concepts/dropout.py', args=['--out-dir', tmp_path, '--p', '0.2'])
     text = notebook_text(nb)
     dropped = float(text.split('Dropped: ')[1].split()[0])
     assert abs(dropped - 0.2) < 0.01 and 'Kept units scaled by 1.250000 = 1 / (1 - p) = 1.250000' in text
@@ -187,7 +187,8 @@ def test_skip_jacobian_by_hand_matches_finite_differences_and_the_plain_gradient
 
 def test_skip_connection_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/skip_connection.py',
-                       args=f'--out-dir {tmp_path} --depths 4 20 --steps 3 --batch-size 8', data_dir=fake_mnist)
+                       args=['--out-dir', tmp_path, '--depths', '4', '20', '--steps', '3', '--batch-size', '8'],
+                       data_dir=fake_mnist)
     text = notebook_text(nb)
     assert 'by hand I + dF/dx, autograd: largest difference 0.0e+00' in text
     for name in ('4 layers, plain', '4 layers, skip', '20 layers, plain', '20 layers, skip'):
@@ -234,8 +235,8 @@ def test_mycnn_variants_keep_mycnn_and_change_only_what_they_say():
 
 def test_mnist_try_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/mnist_try.py', data_dir=fake_mnist,
-                       args=f'--out-dir {tmp_path} --device cpu --train-size 64 --test-size 40 '
-                            '--variants mycnn skip batch-norm')
+                       args=['--out-dir', tmp_path, '--device', 'cpu', '--train-size', '64', '--test-size', '40',
+                             '--variants', 'mycnn', 'skip', 'batch-norm'])
     text = notebook_text(nb)
     assert text.count('largest difference ') == 4 and 'Training images: 64 of 400, test images: 40 of 200' in text
     differences = [float(part.split()[0].rstrip(',')) for part in text.split('largest difference ')[1:]]

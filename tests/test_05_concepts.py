@@ -50,7 +50,7 @@ def test_rnn_unrolled_rejects_a_letter_outside_the_57(tmp_path):
 
 
 def test_rnn_unrolled_notebook(notebooks, tmp_path):
-    nb = notebooks.run('05_rnn_name2lang/concepts/rnn_unrolled.py', args=f'--out-dir {tmp_path} --hidden-size 3',
+    nb = notebooks.run('05_rnn_name2lang/concepts/rnn_unrolled.py', args=['--out-dir', tmp_path, '--hidden-size', '3'],
                        extra_cells=['print(float((h_by_hand - rnn(onehot("Choi"))[0]).abs().max()))'])
     text = notebook_text(nb)
     found = differences(text)
@@ -100,7 +100,7 @@ def test_keep_bias_goes_to_the_forget_and_update_gates(unit):
 
 def test_vanishing_in_time_notebook(notebooks, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/concepts/vanishing_in_time.py',
-                       args=f'--out-dir {tmp_path} --seq-length 25 --hidden-size 6',
+                       args=['--out-dir', tmp_path, '--seq-length', '25', '--hidden-size', '6'],
                        extra_cells=['print(float((norms["RNN"][24] / norms["RNN"][0]) ** (1 / 24)))'])
     text = notebook_text(nb)
     assert differences(text)['dh_T/dx_t of the RNN, every t'] <= 1e-12
@@ -148,7 +148,7 @@ def test_gru_table_in_pytorchs_form_equals_gru_cell_and_the_slides_forms_do_not(
 
 def test_lstm_gru_equations_notebook(notebooks, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/concepts/lstm_gru_equations.py',
-                       args=f'--out-dir {tmp_path} --hidden-size 2 --seq-length 3',
+                       args=['--out-dir', tmp_path, '--hidden-size', '2', '--seq-length', '3'],
                        extra_cells=['print(len(lstm_states), len(gru_states))'])
     text = notebook_text(nb)
     found = differences(text)
@@ -183,7 +183,7 @@ def test_onehot_letters_notebook(notebooks, tmp_path):
     """As a notebook, with a few names of the data's own (a '-', an 'ß', accents): what the lesson drops."""
     data_dir = make_fake_names(tmp_path / 'data', {'Chinese': ['Au-Yong', 'Chan'], 'Irish': ['Ó Briain', 'Kelly'],
                                                    'German': ['Groß', 'Müller']})
-    nb = notebooks.run('05_rnn_name2lang/concepts/onehot_letters.py', args=f'--out-dir {tmp_path}',
+    nb = notebooks.run('05_rnn_name2lang/concepts/onehot_letters.py', args=['--out-dir', tmp_path],
                        data_dir=data_dir, extra_cells=['print(array.argmax(dim=1).tolist())'])
     lines = notebook_text(nb).splitlines()
     assert lines[0] == 'LETTER_DICT: 57 letters' and lines[1].startswith(" 0 'a' 0x61    1 'b' 0x62")

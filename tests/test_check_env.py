@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, load_script
+from conftest import REPO_ROOT, load_script, venv_python
 
 import common
 
@@ -65,7 +65,7 @@ def test_check_names_an_old_torch_beside_numpy_2(check_env):
 def test_check_reads_the_ranges_of_requirements_txt(check_env, tmp_path):
     requirements = tmp_path / 'requirements.txt'
     requirements.write_text('# comment\n-e .\ntorch>=2.4,<3  # the floor\nscikit-learn>=1.3; python_version>"3"\n'
-                            'numpy\n')
+                            'numpy\n', encoding='utf-8')
     assert check_env.requirements(requirements) == {'torch': '>=2.4,<3', 'scikit-learn': '>=1.3', 'numpy': ''}
     assert set(check_env.SHOWN) <= set(check_env.requirements())  # The repository's own lists what it shows
 
@@ -85,13 +85,14 @@ def test_check_of_a_read_only_installation(check_env, fake_mnist, tmp_path, monk
     """The repository's results/ cannot be written (here: a file stands where it would be): the scripts write into
     the user's own folder instead (no problem); where no folder of the user's can be written either, a problem."""
     blocker = tmp_path / 'repo'
-    blocker.write_text('')
+    blocker.write_text('', encoding='utf-8')
     monkeypatch.setattr(common.paths, 'REPO_ROOT', blocker)  # results/ would be made in a file: not writable
     monkeypatch.setattr(Path, 'home', lambda: tmp_path / 'no-home')  # A user without a home folder
     (tmp_path / 'work').mkdir()
     monkeypatch.chdir(tmp_path / 'work')
     if not working_folder_writable:
-        (tmp_path / 'work' / 'results').write_text('')  # A file where the working folder's results/ would go
+        # A file where the working folder's results/ would go
+        (tmp_path / 'work' / 'results').write_text('', encoding='utf-8')
     status = check_env.main(['--data-dir', str(fake_mnist)])
     out = capsys.readouterr().out
     if working_folder_writable:
@@ -107,9 +108,10 @@ def test_check_of_a_read_only_installation(check_env, fake_mnist, tmp_path, monk
 def test_check_runs_without_any_package_installed(tmp_path):
     bare = tmp_path / 'bare'
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(bare)], check=True)
-    result = subprocess.run([str(bare / 'bin' / 'python'), '-I', str(REPO_ROOT / 'check_env.py')], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+    python = venv_python(bare)  # bin/python; Windows: Scripts\python.exe
+    result = subprocess.run([str(python), '-I', str(REPO_ROOT / 'check_env.py')], cwd=tmp_path,
+                            capture_output=True, encoding='utf-8', timeout=60)
     assert result.returncode == 1 and 'Traceback' not in result.stderr
     assert 'problem: the packages of requirements.txt are not installed for this Python' in result.stdout
-    assert 'Python: 3.' in result.stdout and str(bare / 'bin' / 'python') in result.stdout
+    assert 'Python: 3.' in result.stdout and str(python) in result.stdout
     assert 'Device: not known without torch' in result.stdout and 'Data folder: ' in result.stdout

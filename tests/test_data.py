@@ -205,5 +205,5 @@ def test_importing_common_imports_nothing_heavy_and_changes_nothing():
     code = ('import os, sys; os.umask(0o027); import common; print("torch" in sys.modules, "torchvision" in '
             'sys.modules, oct(os.umask(0o027))); common.save_figure; print("torch" in sys.modules, '
             '"torchvision" in sys.modules)')
-    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, encoding='utf-8', check=True)
     assert result.stdout.split() == ['False', 'False', '0o27', 'True', 'False']

@@ -26,7 +26,7 @@ def test_export_writes_every_section_script_as_a_notebook_with_the_colab_cell_fi
     assert written == scripts  # Each in its folder: 04_cnn_mnist/concepts/pooling.ipynb
     assert '04_cnn_mnist/further/draw_digit.ipynb' in written
     assert capsys.readouterr().out.startswith(f'{len(written)} notebooks in {tmp_path}')
-    notebook = json.loads((tmp_path / '03_nn_iris' / 'iris_my_style.ipynb').read_text())
+    notebook = json.loads((tmp_path / '03_nn_iris' / 'iris_my_style.ipynb').read_text(encoding='utf-8'))
     first = ''.join(notebook['cells'][0]['source'])
     assert f"'git', 'clone', '-q', '{url}', 'dl-course'" in first and "'google.colab' in sys.modules" in first
     script_cells = [cell.source for cell in jupytext.read(REPO_ROOT / '03_nn_iris' / 'iris_my_style.py').cells]
@@ -39,10 +39,10 @@ def test_export_takes_the_address_of_the_origin_remote(export, tmp_path):
     subprocess.run(['git', '-C', str(tmp_path), 'remote', 'add', 'origin', 'https://github.com/me/fork.git'],
                    check=True)
     assert export.origin_url(tmp_path) == 'https://github.com/me/fork.git'
+    branch = subprocess.run(['git', '-C', str(REPO_ROOT), 'branch', '--show-current'], capture_output=True,
+                            encoding='utf-8').stdout.strip() or 'main'
     assert export.colab_link('https://github.com/me/fork.git', 'notebooks/01_tensors/create_tensor.ipynb') \
-        .endswith('colab.research.google.com/github/me/fork/blob/' +
-                  (subprocess.run(['git', '-C', str(REPO_ROOT), 'branch', '--show-current'], capture_output=True,
-                                  text=True).stdout.strip() or 'main') + '/notebooks/01_tensors/create_tensor.ipynb')
+        .endswith(f'colab.research.google.com/github/me/fork/blob/{branch}/notebooks/01_tensors/create_tensor.ipynb')
     assert export.colab_link('/srv/git/course', 'x.ipynb') is None  # Not on GitHub: no Colab address
 
 
@@ -71,7 +71,8 @@ subprocess.run = run
 '''
     epilogue = ('\nimport common\nprint([c[:2] if c[0] == "git" else c[-4:] for c in commands])\n'
                 'print(common.__file__)\n')
-    return subprocess.run([sys.executable, '-c', prelude + cell + epilogue], cwd=cwd, capture_output=True, text=True)
+    return subprocess.run([sys.executable, '-c', prelude + cell + epilogue], cwd=cwd, capture_output=True,
+                          encoding='utf-8')
 
 
 def test_on_colab_the_first_cell_clones_installs_and_goes_on(export, tmp_path):
@@ -87,7 +88,7 @@ def test_on_colab_the_first_cell_clones_installs_and_goes_on(export, tmp_path):
 
 def test_outside_colab_the_first_cell_does_nothing(export, tmp_path):
     installed = subprocess.run([sys.executable, '-c', 'import common; print(common.__file__)'], cwd=tmp_path,
-                               capture_output=True, text=True).stdout.strip()  # Where this Python finds `common`
+                               capture_output=True, encoding='utf-8').stdout.strip()  # Where this Python finds `common`
     result = colab_cell_run(export, tmp_path, on_colab=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ['[]', installed] and installed.endswith('common/__init__.py')

@@ -8,7 +8,7 @@ import sys
 
 import jupytext
 import pytest
-from conftest import REPO_ROOT, notebook_images, notebook_text
+from conftest import REPO_ROOT, notebook_images, notebook_text, venv_python
 
 SECTIONS = sorted(REPO_ROOT.glob('0[1-5]_*'))
 SETUP_MARK = '# %% Setup:'
@@ -33,7 +33,7 @@ def test_every_script_starts_with_the_same_setup_cell():
     first = setup_cell(scripts[0])
     for path in scripts:
         assert setup_cell(path) == first, path
-        assert '__file__' not in path.read_text(), f'{path}: a notebook has no __file__'
+        assert '__file__' not in path.read_text(encoding='utf-8'), f'{path}: a notebook has no __file__'
 
 
 def test_without_the_install_a_script_ends_in_one_line(tmp_path):
@@ -41,9 +41,9 @@ def test_without_the_install_a_script_ends_in_one_line(tmp_path):
     environment): the script says what is missing, which Python runs, and the fix, in one line; exit code 1."""
     bare = tmp_path / 'bare'
     subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(bare)], check=True)
-    python = bare / 'bin' / 'python'
+    python = venv_python(bare)  # bin/python; Windows: Scripts\python.exe
     result = subprocess.run([str(python), '-I', str(REPO_ROOT / '01_tensors' / 'create_tensor.py')], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, encoding='utf-8', timeout=60)
     assert result.returncode == 1 and result.stdout == ''
     assert result.stderr.count('\n') == 1 and 'Traceback' not in result.stderr
     assert "No module named 'common'" in result.stderr and str(python) in result.stderr
@@ -69,8 +69,8 @@ def test_every_script_has_a_notebook_test(path):
 def test_cells_run_from_the_repository_root_as_in_vs_code(notebooks, tmp_path):
     """VS Code's or PyCharm's interactive window may start in the repository root, not the script's folder:
     a script still runs there (its paths come from common.REPO_ROOT, not from the working folder)."""
-    notebook = notebooks.run('02_autograd/grad_descent.py', args=f'--out-dir {tmp_path} --max-iter 3', cwd=REPO_ROOT,
-                             extra_cells=['import os; print(os.getcwd())'])
+    notebook = notebooks.run('02_autograd/grad_descent.py', args=['--out-dir', tmp_path, '--max-iter', '3'],
+                             cwd=REPO_ROOT, extra_cells=['import os; print(os.getcwd())'])
     out = notebook_text(notebook)
     assert 'Iter: 2, x = ' in out and out.splitlines()[-1] == str(REPO_ROOT)
     assert notebook_images(notebook) == 1 and (tmp_path / 'grad_descent.png').is_file()

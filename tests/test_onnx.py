@@ -106,7 +106,7 @@ def test_rnn_export_any_name_length(rnn_onnx, rnn_model, tmp_path):
             expected = model(x).numpy()
         (got,) = session.run(None, {'onehot': x.numpy()})
         np.testing.assert_allclose(got, expected, atol=1e-5, rtol=0)
-    info = json.loads((tmp_path / 'rnn_name2lang.onnx.json').read_text())
+    info = json.loads((tmp_path / 'rnn_name2lang.onnx.json').read_text(encoding='utf-8'))
     assert info == {'letter_dict': rnn_onnx.LETTER_DICT, 'target_names': ['English', 'Japanese', 'Korean'],
                     'accuracy': None}
 
@@ -136,7 +136,8 @@ def test_cnn_script_checks_and_times_both(cnn_onnx, cnn_model, fake_mnist, tmp_p
     images, labels = result.vars['images'], result.vars['labels']
     with torch.no_grad():
         accuracy = (result.vars['model'](images).argmax(dim=1).numpy() == labels).mean()
-    assert json.loads((cnn_model.parent / 'cnn_mnist.onnx.json').read_text()) == {'accuracy': pytest.approx(accuracy)}
+    saved = json.loads((cnn_model.parent / 'cnn_mnist.onnx.json').read_text(encoding='utf-8'))
+    assert saved == {'accuracy': pytest.approx(accuracy)}
     assert (cnn_model.parent / 'cnn_mnist.onnx').is_file() and (tmp_path / 'cnn_mnist_onnx_speed.png').is_file()
     speed = timing(result.out)
     assert list(speed) == ['PyTorch', 'ONNX Runtime'] and all(ms > 0 and rate > 0 for ms, rate in speed.values())
@@ -151,7 +152,7 @@ def test_cnn_script_fewer_images_leaves_no_accuracy(cnn_model, fake_mnist, tmp_p
                       '--images', '30', *QUICK_CNN)
     assert result.code == 0, result.err
     assert 'The same digit for 30 of 30 test images' in result.out
-    assert json.loads((cnn_model.parent / 'cnn_mnist.onnx.json').read_text()) == {'accuracy': None}
+    assert json.loads((cnn_model.parent / 'cnn_mnist.onnx.json').read_text(encoding='utf-8')) == {'accuracy': None}
 
 
 def test_rnn_script_checks_reports_and_times_both(rnn_model, fake_names, tmp_path):
@@ -161,7 +162,7 @@ def test_rnn_script_checks_reports_and_times_both(rnn_model, fake_names, tmp_pat
     assert result.out.startswith('CPU: ') and ', 1 thread, ' in result.out.splitlines()[0]
     assert 'The same language for 8 of 8 held-out names' in result.out  # 20 % of the 36 fake names
     assert float(re.search(r'Largest difference of logits: (\S+) \(within', result.out).group(1)) <= 1e-4
-    info = json.loads((rnn_model[0].parent / 'rnn_name2lang.onnx.json').read_text())
+    info = json.loads((rnn_model[0].parent / 'rnn_name2lang.onnx.json').read_text(encoding='utf-8'))
     assert info['accuracy'] == pytest.approx(rnn_model[1], abs=5e-5)  # What the lesson printed when it trained
     # Each of the slide's names: report_predict's lines (run here) and ONNX Runtime's, side by side
     model, target_names = result.vars['model'], result.vars['target_names']
@@ -204,7 +205,7 @@ def test_other_languages_than_the_models_is_one_line(rnn_model, tmp_path):
     names = tmp_path / 'names'
     names.mkdir()
     for language in ['Dutch', 'Greek', 'Irish']:
-        (names / f'{language}.txt').write_text('Aa\nBb\nCc\nDd\nEe\n')
+        (names / f'{language}.txt').write_text('Aa\nBb\nCc\nDd\nEe\n', encoding='utf-8')
     result = run_main(RNN_ONNX, '--model', rnn_model[0], '--data-dir', tmp_path, '--out-dir', tmp_path / 'out')
     assert one_line_error(result) and 'not those the model was trained on' in result.err
 
@@ -213,7 +214,7 @@ def test_other_languages_than_the_models_is_one_line(rnn_model, tmp_path):
 @pytest.mark.full  # A further script: its in-process tests check what it prints
 def test_cnn_onnx_notebook(notebooks, cnn_model, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/further/cnn_mnist_onnx.py',
-                       args=f'--model {cnn_model} --out-dir {tmp_path} --images 50 {" ".join(QUICK_CNN)}',
+                       args=['--model', cnn_model, '--out-dir', tmp_path, '--images', '50', *QUICK_CNN],
                        data_dir=fake_mnist, extra_cells=['print(type(session).__name__, sorted(speed))'])
     text = notebook_text(nb)
     assert 'The same digit for 50 of 50 test images' in text
@@ -224,7 +225,7 @@ def test_cnn_onnx_notebook(notebooks, cnn_model, fake_mnist, tmp_path):
 @pytest.mark.full  # A further script: its in-process tests check what it prints
 def test_rnn_onnx_notebook(notebooks, rnn_model, fake_names, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/further/rnn_name2lang_onnx.py',
-                       args=f'--model {rnn_model[0]} --out-dir {tmp_path} --repeats 1', data_dir=fake_names,
+                       args=['--model', rnn_model[0], '--out-dir', tmp_path, '--repeats', '1'], data_dir=fake_names,
                        extra_cells=['print(type(session).__name__, type(model).__name__)'])
     text = notebook_text(nb)
     assert 'The same language for 8 of 8 held-out names' in text

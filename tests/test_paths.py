@@ -11,7 +11,7 @@ import torchvision
 from conftest import REPO_ROOT, load_script, make_fake_mnist, make_fake_names, run_main
 from test_notebooks import section_scripts
 
-SOURCES = {str(path.relative_to(REPO_ROOT)): path.read_text(encoding='utf-8') for path in section_scripts()}
+SOURCES = {path.relative_to(REPO_ROOT).as_posix(): path.read_text(encoding='utf-8') for path in section_scripts()}
 TAKES = {'--out-dir': r'\bout_dir=True', '--data-dir': r'\bdata_dir=True',  # How a script asks for each option
          '--model': r"add_argument\('--model'", '--output': r"add_argument\('--output'"}
 SCRIPTS_WITH = {option: sorted(script for script, text in SOURCES.items() if re.search(pattern, text))
@@ -45,7 +45,7 @@ def test_the_scripts_with_path_options_are_the_expected_ones():
 @pytest.fixture(scope='module')
 def a_file(tmp_path_factory):
     path = tmp_path_factory.mktemp('paths') / 'notes.txt'
-    path.write_text('a file, not a folder')
+    path.write_text('a file, not a folder', encoding='utf-8')
     return path
 
 

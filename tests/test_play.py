@@ -225,8 +225,8 @@ def test_the_page_loads_names_the_models_and_asks_nothing_elsewhere(tiny, deskto
     page = desktop.page
     assert desktop.errors == []
     assert desktop.requests and all(url.startswith(tiny['server'].url + 'play/') for url in desktop.requests)
-    cnn_accuracy = json.loads(Path(f"{tiny['cnn_onnx']}.json").read_text())['accuracy']
-    rnn_accuracy = json.loads(Path(f"{tiny['rnn_onnx']}.json").read_text())['accuracy']
+    cnn_accuracy = json.loads(Path(f"{tiny['cnn_onnx']}.json").read_text(encoding='utf-8'))['accuracy']
+    rnn_accuracy = json.loads(Path(f"{tiny['rnn_onnx']}.json").read_text(encoding='utf-8'))['accuracy']
     assert (page.text_content('#digit-model') == 'MyCNN of cnn_mnist.py: accuracy '
             f'{100 * cnn_accuracy:.1f}\N{NO-BREAK SPACE}% on the 10,000 MNIST test images')
     assert (page.text_content('#name-model') == 'MyRNN of rnn_name2lang.py: accuracy '
@@ -266,7 +266,7 @@ def test_the_test_image_and_photos_are_prepared_as_in_python(tiny, desktop, imag
 def test_a_blank_file_and_a_file_that_is_no_image_are_said(desktop, tmp_path):
     import PIL.Image
     PIL.Image.new('L', (60, 80), 230).save(tmp_path / 'blank.png')
-    (tmp_path / 'notes.txt').write_text('not an image')
+    (tmp_path / 'notes.txt').write_text('not an image', encoding='utf-8')
     for name, said in [('blank.png', 'no digit found: the image is blank'), ('notes.txt', 'not an image')]:
         count = desktop.page.evaluate('window.digitGuessCount')
         desktop.page.set_input_files('#digit-file', str(tmp_path / name))

@@ -16,11 +16,11 @@ def run_all():
 
 def test_every_script_of_the_sections_is_in_the_tour(run_all):
     in_tour = [script for script, _, _ in run_all.SCRIPTS]
-    scripts = {str(path.relative_to(REPO_ROOT)) for path in section_scripts()}
+    scripts = {path.relative_to(REPO_ROOT).as_posix() for path in section_scripts()}
     assert len(in_tour) == len(set(in_tour))
     assert set(in_tour) == {script for script in scripts  # Helpers and exercises: not for the tour
                             if '/helpers/' not in script and '/exercises/' not in script}
-    assert {str(path.relative_to(REPO_ROOT)) for path in run_all.section_scripts()} == scripts
+    assert {path.relative_to(REPO_ROOT).as_posix() for path in run_all.section_scripts()} == scripts
 
 
 # Titles: each script's docstring names its slide (or, beyond the slides, says what the script does) --------------
@@ -96,7 +96,7 @@ FAKE_SCRIPTS = {  # Two scripts in a fake repository: one draws a figure, one fa
 def fake_repo(run_all, tmp_path, monkeypatch):
     for script, text in FAKE_SCRIPTS.items():
         (tmp_path / 'repo' / script).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / 'repo' / script).write_text(text)
+        (tmp_path / 'repo' / script).write_text(text, encoding='utf-8')
     monkeypatch.setattr(run_all, 'REPO_ROOT', tmp_path / 'repo')
     monkeypatch.setattr(run_all, 'QUICK_OUT', tmp_path / 'out')
     return tmp_path
@@ -114,7 +114,7 @@ def test_tour_prints_a_table_and_fails_when_a_script_fails(run_all, fake_repo, m
     assert lines[3].strip().startswith('error: argument --n: must be a positive integer  (log: ')
     assert lines[-1].startswith('1 passed, 1 failed in')
     assert (fake_repo / 'out' / 'draws' / 'figure.png').is_file()
-    assert (fake_repo / 'out' / 'logs' / 'draws.log').read_text() == 'drawn\n'
+    assert (fake_repo / 'out' / 'logs' / 'draws.log').read_text(encoding='utf-8') == 'drawn\n'
 
 
 def test_tour_selects_scripts_by_name_in_slide_order(run_all, tmp_path, monkeypatch, capsys):
@@ -177,7 +177,7 @@ def test_gallery_runs_its_scripts_with_real_settings_and_writes_small_pictures(r
 
 
 def test_every_picture_the_readme_shows_exists():
-    readme = (REPO_ROOT / 'README.md').read_text()
+    readme = (REPO_ROOT / 'README.md').read_text(encoding='utf-8')
     pictures = re.findall(r'\((docs/[^)\s]+\.png)\)', readme)
     gallery = load_script('docs/gallery.py')
     assert {f'docs/{name}' for _, _, name in gallery.GALLERY} <= set(pictures)

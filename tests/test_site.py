@@ -109,7 +109,7 @@ def test_every_page_of_the_site_is_titled_by_its_slide_or_what_it_does(tmp_path)
         script, title = entry['script'], entry['title']
         assert is_a_title(title), (script, title)
         assert title == run_all.script_title(script) and entry['kind'] == run_all.script_kind(script)
-        docstring = ast.get_docstring(ast.parse((REPO_ROOT / script).read_text()))
+        docstring = ast.get_docstring(ast.parse((REPO_ROOT / script).read_text(encoding='utf-8')))
         if entry['kind'] in ('further', 'exercise'):  # What it does (what to write): the start of its docstring
             assert docstring.startswith(title), (script, title)
         else:  # The title is made of the slides quoted in the docstring (after `Slide` or `Slides`), joined
@@ -128,14 +128,14 @@ def test_the_whole_site_links_the_play_page_from_its_home_and_the_two_models_les
     assert [lesson for lesson, _, _ in build_site.PLAY_MODELS] == ['04_cnn_mnist/cnn_mnist.py',
                                                                    '05_rnn_name2lang/rnn_name2lang.py']
     examples = build_site.stage(plan, tmp_path / 'source')
-    assert '`Play page <play/index.html>`_' in (examples / 'GALLERY_HEADER.rst').read_text()
+    assert '`Play page <play/index.html>`_' in (examples / 'GALLERY_HEADER.rst').read_text(encoding='utf-8')
     linked = [path.relative_to(examples).as_posix() for path in examples.rglob('*.py')
-              if '<../play/index.html>`_' in path.read_text()]
+              if '<../play/index.html>`_' in path.read_text(encoding='utf-8')]
     assert sorted(linked) == ['04_cnn_mnist/cnn_mnist.py', '05_rnn_name2lang/rnn_name2lang.py']
     few = build_site.make_plan(['cnn_mnist.py'], False, tmp_path / 'few', tmp_path / 'few_out')
     assert not build_site.with_play(few)  # A few pages: no Play page, no link to it
     assert 'play/index.html' not in build_site.stage(few, tmp_path / 'few_source').joinpath(
-        '04_cnn_mnist', 'cnn_mnist.py').read_text()
+        '04_cnn_mnist', 'cnn_mnist.py').read_text(encoding='utf-8')
 
 
 def test_staged_pages_of_a_section_hold_its_lesson_concept_and_further_scripts(tmp_path):
@@ -148,7 +148,7 @@ def test_staged_pages_of_a_section_hold_its_lesson_concept_and_further_scripts(t
     staged = sorted(path.relative_to(examples).as_posix() for path in examples.rglob('*') if path.is_file())
     assert staged == ['04_cnn_mnist/GALLERY_HEADER.rst', '04_cnn_mnist/cnn_class_styles.py',
                       '04_cnn_mnist/conv_output_size.py', '04_cnn_mnist/draw_digit.py', 'GALLERY_HEADER.rst']
-    assert (examples / '04_cnn_mnist' / 'draw_digit.py').read_text().startswith(
+    assert (examples / '04_cnn_mnist' / 'draw_digit.py').read_text(encoding='utf-8').startswith(
         '"""Draw a digit with the mouse\n===========================\n\nDraw a digit with the mouse:')
 
 
@@ -166,7 +166,7 @@ def test_staged_script_has_the_slide_title_and_a_heading_per_cell(tmp_path):
     script = tmp_path / 'demo.py'
     script.write_text('"""Do a thing.\n\nSlide "Demo", on purpose:\n- a list\n  of two lines\n- another"""\n'
                       '# %% Setup\nimport os\n\n# %% 1. Print\n'
-                      '# a comment of the code\nprint(1)\n# %%\nprint(2)\n')
+                      '# a comment of the code\nprint(1)\n# %%\nprint(2)\n', encoding='utf-8')
     staged = build_site.staged_source(script, 'Demo Slide')
     assert staged.startswith('"""Demo Slide\n==========\n\nDo a thing.\n\nSlide "Demo", on purpose:\n\n- a list\n'
                              '  of two lines\n- another"""\n')  # A blank line before the list (reST needs it)
@@ -178,8 +178,8 @@ def test_staged_script_has_the_slide_title_and_a_heading_per_cell(tmp_path):
 def fake_page(source, site, section, stem, rst_body):
     (source / section).mkdir(parents=True, exist_ok=True)
     (site / section).mkdir(parents=True, exist_ok=True)
-    (source / section / f'{stem}.rst').write_text(rst_body)
-    (site / section / f'{stem}.html').write_text('<html></html>')
+    (source / section / f'{stem}.rst').write_text(rst_body, encoding='utf-8')
+    (site / section / f'{stem}.html').write_text('<html></html>', encoding='utf-8')
 
 
 def test_the_check_fails_a_page_without_output_but_not_a_page_that_is_not_run(tmp_path, capsys):
@@ -222,7 +222,7 @@ def site(tmp_path_factory):
     sections = sorted({Path(script).parent.name for script, _, _, _ in PAGES} | {EXERCISE_PAGE.split('/')[0]})
     before = section_files(sections)
     result = subprocess.run([sys.executable, str(BUILD_SITE), str(folder), *words], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=900)
+                            capture_output=True, encoding='utf-8', timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     after = section_files(sections)
     assert after == before  # Nothing staged or written beside the scripts
@@ -279,8 +279,9 @@ def test_page_shows_code_output_figures_and_downloads(site, browser, script, cod
         link = page.locator(f'div.sphx-glr-download-{kind} a').first
         links[kind] = local_file(page.evaluate('link => link.href', link.element_handle()))
     page.close()
-    assert links['python'].read_text() == (REPO_ROOT / script).read_text()  # The script as it is in the repository
-    notebook = json.loads(links['jupyter'].read_text())
+    # The script as it is in the repository
+    assert links['python'].read_text(encoding='utf-8') == (REPO_ROOT / script).read_text(encoding='utf-8')
+    notebook = json.loads(links['jupyter'].read_text(encoding='utf-8'))
     code_cells = [''.join(cell['source']) for cell in notebook['cells'] if cell['cell_type'] == 'code']
     assert any(code_line in cell for cell in code_cells)
 
@@ -328,6 +329,6 @@ def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):
     # A Python that cannot import sphinx-gallery: the wrapper says what to install, in one line
     code = ('import runpy, sys; sys.modules["sphinx_gallery"] = None; sys.argv[0] = "build_site.py"; '
             f'runpy.run_path({str(BUILD_SITE)!r}, run_name="__main__")')
-    result = subprocess.run([sys.executable, '-c', code, str(tmp_path / 'site')], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, '-c', code, str(tmp_path / 'site')], capture_output=True, encoding='utf-8',
                             cwd=REPO_ROOT)
     assert result.returncode == 1 and result.stderr.strip().endswith("run 'pip install -r docs/requirements.txt'")

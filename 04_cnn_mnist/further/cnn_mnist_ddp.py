@@ -18,6 +18,10 @@ gradients, so all copies of the model stay identical. --batch-size is the total 
 processes, as in cnn_mnist.py. Backend: gloo on CPU, nccl on CUDA (one GPU per process).
 Only rank 0 logs, evaluates and saves. Run with python, it trains in one process; a notebook has
 only one process, so there it prints how to launch it and stops.
+
+Windows: PyTorch's builds for Windows have no libuv, which torchrun asks for (`use_libuv was requested but PyTorch
+was build without libuv support`); set USE_LIBUV=0 first (PowerShell: `$env:USE_LIBUV = "0"`; cmd: `set USE_LIBUV=0`).
+Run with python, this script sets it itself.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -28,6 +32,7 @@ common.report_errors_in_one_line()  # A learner's error (a missing file, no data
 
 # %% Imports
 import os
+import sys
 import time
 
 import torch
@@ -54,6 +59,7 @@ from cnn_mnist import DATA_LOADER_PARAM, EPOCH_MAX, OPTIMIZER_PARAM, RANDOM_SEED
 EVAL_BATCH_SIZE = 1000  # Testing needs no gradients: larger batches are fine
 
 LAUNCH = 'torchrun --nproc_per_node 2 04_cnn_mnist/further/cnn_mnist_ddp.py'  # From the repository's root
+WINDOWS_LAUNCH = ' (on Windows after `set USE_LIBUV=0`; PowerShell: `$env:USE_LIBUV = "0"`)'  # torchrun without libuv
 
 
 # %% Functions
@@ -64,6 +70,8 @@ def setup_process_group(device):
     os.environ.setdefault('RANK', '0')
     os.environ.setdefault('WORLD_SIZE', '1')
     os.environ.setdefault('LOCAL_RANK', '0')
+    if sys.platform == 'win32':  # PyTorch's Windows builds lack libuv, the default of its TCPStore (pytorch#139990)
+        os.environ.setdefault('USE_LIBUV', '0')
     local_rank = int(os.environ['LOCAL_RANK'])
     if device.type == 'cuda':
         device = torch.device('cuda', local_rank)  # One GPU per process
@@ -180,6 +188,7 @@ def main():
 # %% Run it: torchrun starts the processes (a notebook has only one: there it says how to launch it)
 if __name__ == '__main__':
     if common.in_notebook():
-        print(f'DDP needs several processes, which a notebook cannot start: run `{LAUNCH}` in a terminal')
+        print(f'DDP needs several processes, which a notebook cannot start: run `{LAUNCH}` in a terminal'
+              + (WINDOWS_LAUNCH if sys.platform == 'win32' else ''))
     else:
         main()

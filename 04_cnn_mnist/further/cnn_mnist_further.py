@@ -16,6 +16,7 @@ common.report_errors_in_one_line()  # A learner's error (a missing file, no data
 
 # %% Imports
 import argparse
+import contextlib
 import math
 import time
 
@@ -59,6 +60,17 @@ def bf16_available(device):
     if device.type == 'cuda':
         return torch.cuda.is_bf16_supported()
     return device.type == 'cpu' and has_amx()
+
+
+def bf16_autocast(device):
+    """bfloat16 for matrix products and convolutions on `device`, float32 weights; no cache of bfloat16 weight copies,
+    which would keep the weights of the first batch while the optimizer changes them. Where PyTorch has no autocast
+    for the device (MPS before torch 2.5, even `enabled=False`), one line says so."""
+    try:
+        return torch.autocast(device.type, dtype=torch.bfloat16, cache_enabled=False)
+    except RuntimeError as error:
+        raise common.UserError(f'no bfloat16 mixed precision on {device} with torch {torch.__version__} ({error}): '
+                               'use --precision fp32') from None
 
 
 def augment(x, generator, degrees=10, shift=2, scale=0.1):
@@ -108,9 +120,7 @@ def run(recipe, data, device, seed, batch_size, progress=True):
     else:
         scheduler = torch.optim.lr_scheduler.StepLR(optimizer, **cnn_mnist.SCHEDULER_PARAM)
     per_batch = recipe['schedule'] == 'onecycle'
-    # bfloat16 for matrix products and convolutions, float32 weights; no cache of bfloat16 weight copies,
-    # which would keep the weights of the first batch while the optimizer changes them
-    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=recipe['bf16'], cache_enabled=False)
+    autocast = bf16_autocast(device) if recipe['bf16'] else contextlib.nullcontext()  # float32: no autocast at all
     start = time.time()
     for epoch in range(1, recipe['epochs'] + 1):
         with autocast:

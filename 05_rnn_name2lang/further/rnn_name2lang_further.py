@@ -133,6 +133,16 @@ def average_of(models):
     return models[0] if len(models) == 1 else Average(models)
 
 
+def device_for_further(device):
+    """`device`, or the CPU where it is Apple's MPS: there packed sequences crash or lose their gradients
+    (pytorch/pytorch#102911) and a GRU answers NaN (#94691), so this script's models train and predict on the CPU,
+    said in one line. The lesson's RNN (rnn_name2lang.py: batches of one length, nothing packed) keeps MPS."""
+    if device.type != 'mps':
+        return device
+    print('MPS: packed names and GRUs crash or give NaN there (pytorch/pytorch#102911, #94691): using the CPU')
+    return torch.device('cpu')
+
+
 def class_weights(targets, n_classes, power, device='cpu'):
     """Loss weights 1 / (names of the language)^power, with a mean of 1 over the names; power 0: None (no weights)."""
     if power == 0:
@@ -212,7 +222,7 @@ if __name__ == '__main__':
                         help='train every step from the batched RNN to this recipe, one change at a time; '
                              'print a table and save a bar chart')
     args = parser.parse_args()
-    dev = args.device
+    dev = device_for_further(args.device)
     print(f'Device: {dev}')
 
     # 1. The lesson's names, one-hot tensors and held-out split (the same names as rnn_name2lang.py)

@@ -41,7 +41,7 @@ def npm_ci(folder):
     npm = shutil.which('npm')
     if npm is None:
         raise PlayBuildError('npm is missing: install Node.js (e.g. apt-get install npm) to build the Play page')
-    result = subprocess.run([npm, *NPM_CI], cwd=folder, capture_output=True, text=True)
+    result = subprocess.run([npm, *NPM_CI], cwd=folder, capture_output=True, encoding='utf-8', errors='replace')
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         raise PlayBuildError(f'npm ci failed for the Play page: {lines[-1] if lines else result.returncode}')
