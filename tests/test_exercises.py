@@ -114,14 +114,15 @@ def test_a_wrong_answer_says_what_differs_and_a_right_one_passes(tmp_path):
     wrong = tmp_path / 'wrong answer' / '02_convolve.py'  # A folder with a space, as on a learner's laptop
     wrong.parent.mkdir()
     wrong.write_text(exercise.replace(stub, flipped), encoding='utf-8')
-    result = subprocess.run([sys.executable, str(wrong), '--seed', '5'], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(wrong), '--seed', '5'], capture_output=True, encoding='utf-8',
+                            timeout=120)
     assert result.returncode == 1 and result.stderr == ''
     assert "  ok   1. the slide's f = [1, ..., 7], g = [2, 2, 2]" in result.stdout  # The slide's kernel is symmetric
     assert "PyTorch's F.conv1d gives" in result.stdout and 'first difference at [' in result.stdout
     assert 'hint: slide "Convolution": PyTorch does not flip g' in result.stdout
     right = flipped.replace('g.flip(0)', 'g')
     wrong.write_text(exercise.replace(stub, right), encoding='utf-8')
-    result = subprocess.run([sys.executable, str(wrong)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(wrong)], capture_output=True, encoding='utf-8', timeout=120)
     assert result.returncode == 0 and result.stdout.splitlines()[-1] == 'All 9 checks passed.'
 
 
@@ -159,7 +160,7 @@ def test_progress_lists_every_exercise_in_slide_order_and_reads_the_learners_cop
     exercises.py` lists each exercise's state from the copy: an update of the repository never touches them."""
     mine = tmp_path / 'my work'
     command = [sys.executable, str(REPO_ROOT / 'exercises.py')]
-    copied = subprocess.run(command + ['copy', '--mine', str(mine)], capture_output=True, text=True, timeout=60)
+    copied = subprocess.run(command + ['copy', '--mine', str(mine)], capture_output=True, encoding='utf-8', timeout=60)
     assert copied.returncode == 0 and copied.stdout.startswith(f'{len(EXERCISES)} exercises copied to {mine}')
     answer = mine / '04_cnn_mnist' / '02_convolve.py'
     solution = find_exercise('convolve').solution.read_text(encoding='utf-8')
@@ -167,10 +168,10 @@ def test_progress_lists_every_exercise_in_slide_order_and_reads_the_learners_cop
     broken = mine / '02_autograd' / '02_retain_grad.py'
     broken.write_text(broken.read_text(encoding='utf-8').replace('y,retain_grad()', 'y.retain_grad()'),
                       encoding='utf-8')  # Mended half: z still has the slide's comma
-    again = subprocess.run(command + ['copy', '--mine', str(mine)], capture_output=True, text=True, timeout=60)
+    again = subprocess.run(command + ['copy', '--mine', str(mine)], capture_output=True, encoding='utf-8', timeout=60)
     assert again.stdout.startswith(f'0 exercises copied to {mine} ({len(EXERCISES)} were there already and are kept)')
     assert answer.read_text(encoding='utf-8') == solution
-    listed = subprocess.run(command + ['--mine', str(mine)], capture_output=True, text=True, timeout=300)
+    listed = subprocess.run(command + ['--mine', str(mine)], capture_output=True, encoding='utf-8', timeout=300)
     assert listed.returncode == 0, listed.stderr
     rows = [line.split() for line in listed.stdout.splitlines()[1:] if line.startswith('0')]
     assert [row[0] for row in rows] == [f'{entry.section}/{entry.exercise.name}' for entry in EXERCISES]
@@ -197,7 +198,8 @@ def test_progress_survives_an_endless_loop_and_an_exit(tmp_path):
     exiting.write_text('import os\nos._exit(0)\n', encoding='utf-8')
     code = ('import sys, exercises; exercises.TIMEOUT = 5; '
             f'sys.exit(exercises.main(["--mine", {str(mine)!r}]))')
-    listed = subprocess.run([sys.executable, '-c', code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    listed = subprocess.run([sys.executable, '-c', code], cwd=REPO_ROOT, capture_output=True, encoding='utf-8',
+                            timeout=120)
     assert listed.returncode == 0, listed.stderr
     assert 'its check took more than 5 s (an endless loop?)' in listed.stdout
     assert 'the answer ended the checking process' in listed.stdout
