@@ -65,6 +65,11 @@ class Exercise:
     rtol: float = 1e-6
     compare: Callable = None        # compare(expected, got) -> None or what differs; default `difference`
     kind: str = 'formula'           # 'formula' (write the slide's formula), 'bug' (mend the slide's code), 'challenge'
+    # A challenge (the learner trains a model; the check measures it): `compare` returns (passed, text), the text
+    # said passed or not (e.g. the accuracy against the lesson's); `parser()`, when given, is the file's command line
+    # (its own options, e.g. --train and --data-dir, and --seed): the check parses it instead of --seed alone and
+    # gives what it parsed to `cases(generator, options)` (options None where nothing was parsed: a grader's)
+    parser: Callable = None
 
     @property
     def functions(self):
@@ -189,7 +194,8 @@ def exercise_text(solution_text):
 def uncomment(line, indent):
     """A line of the slide's code as the solution file keeps it (`<indent># code`) as the learner gets it."""
     body = line[len(indent):] if line.startswith(indent) else line.lstrip()
-    return indent + (body[2:] if body.startswith('# ') else body[1:] if body.startswith('#') else body)
+    given = indent + (body[2:] if body.startswith('# ') else body[1:] if body.startswith('#') else body)
+    return given.rstrip()  # A blank line of the slide's code (kept as `#`) stays blank
 
 
 def given_functions(entry):
@@ -204,8 +210,27 @@ def source_ast(function):
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError, IndentationError):
-        return None
+        return class_ast(function) if isinstance(function, type) else None
     return ast.dump(tree.body[0]) if tree.body else None
+
+
+def class_ast(cls):
+    """The AST of a class whose source `inspect` cannot find (a notebook's cell, before Python 3.13): the class
+    statement around one of its methods, in the cell that linecache keeps for the method; None if there is none."""
+    import linecache
+    for member in vars(cls).values():
+        code = getattr(member, '__code__', None)
+        if code is None:
+            continue
+        try:
+            tree = ast.parse(''.join(linecache.getlines(code.co_filename)))
+        except (SyntaxError, ValueError):
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name == cls.__name__ and \
+                    node.lineno <= code.co_firstlineno <= node.end_lineno:
+                return ast.dump(node)
+    return None
 
 
 # The answer's side: what the learner's code gives ------------------------------------------------------------------
@@ -289,8 +314,9 @@ def answer_outcomes(exercise, namespace, cases):
                 else:
                     value = namespace[function](*clone(case.args), **clone(case.kwargs))
             outcomes.append({'value': value, 'by_hand': sorted(calls)})
-        except NotImplementedError as error:
-            outcomes.append({'error': f'{function} is not written yet ({type(error).__name__})', 'not_started': True})
+        except NotImplementedError as error:  # (A challenge says why: e.g. no checkpoint trained yet)
+            outcomes.append({'error': str(error) or f'{function} is not written yet ({type(error).__name__})',
+                             'not_started': True})
         except Exception as error:  # The learner's error, shown as the lines of their code
             outcomes.append({'error': learner_traceback(error, files), 'not_started': False})
     return outcomes
@@ -398,6 +424,9 @@ def judge(exercise, cases, expected, outcomes):
         elif 'error' in outcome:
             status = 'not started' if outcome.get('not_started') else 'error'
             results.append(Result(status, case.label, str(outcome['error'])))
+        elif exercise.kind == 'challenge':  # Its compare says how the answer did, passed or not
+            passed, text = compare(want, outcome['value'])
+            results.append(Result('pass' if passed else 'fail', case.label, text))
         else:
             found = compare(want, outcome['value'])
             if found is None:
@@ -412,9 +441,12 @@ def judge(exercise, cases, expected, outcomes):
     return results
 
 
-def make_cases(exercise, seed):
+def make_cases(exercise, seed, options=None):
+    """The checks of `exercise` from `seed`; a challenge with a command line (`parser`) also gets its `options`."""
     import torch
     generator = torch.Generator().manual_seed(seed)
+    if exercise.parser is not None:
+        return list(exercise.cases(generator, options))
     return list(exercise.cases(generator))
 
 
@@ -426,13 +458,17 @@ def check_exercise(name, namespace):
         return None
     from .cli import in_notebook, make_parser
     entry = find_exercise(name)
-    parser = make_parser(entry.exercise.stem, namespace.get('__doc__') or docstring_of(entry.solution))
-    parser.add_argument('--seed', type=int, default=None,
-                        help='seed of the random inputs (default: new ones each run; a failing run says its seed)')
-    args = parser.parse_args()
-    seed = args.seed if args.seed is not None else int.from_bytes(__import__('os').urandom(4), 'little') % 100000
     exercise = load_exercise(entry)
-    cases = make_cases(exercise, seed)
+    if exercise.parser is not None:  # A challenge's own command line
+        parser = exercise.parser()
+    else:
+        parser = make_parser(entry.exercise.stem, namespace.get('__doc__') or docstring_of(entry.solution))
+        parser.add_argument('--seed', type=int, default=None,
+                            help='seed of the random inputs (default: new ones each run; a failing run says its seed)')
+    args = parser.parse_args()
+    seed = getattr(args, 'seed', None)
+    seed = seed if seed is not None else int.from_bytes(__import__('os').urandom(4), 'little') % 100000
+    cases = make_cases(exercise, seed, args)
     expected = [exercise.expected_for(case) for case in cases]  # Before the answer runs: it cannot change them
     stale = not_started(exercise, namespace, given_functions(entry))
     outcomes = answer_outcomes(exercise, namespace, cases)
@@ -454,6 +490,11 @@ def report(entry, exercise, cases, results, seed, stale=None):
         if exercise.kind == 'bug':
             print(f'not started: {functions} is still the slide\'s code as printed. Read what goes wrong below, '
                   'then mend it where the file says.')
+        elif exercise.kind == 'challenge' and stale:
+            print(f"not started: {functions} are still the lesson's. Change them where the file says, train, then "
+                  "check again (the file's docstring says how).")
+        elif exercise.kind == 'challenge':
+            print("not started: nothing trained yet. Train (the file's docstring says how), then check again.")
         else:
             print(f'not started: write {functions} where the file says (raise NotImplementedError); the checks below '
                   'say what it must do.')
@@ -461,7 +502,10 @@ def report(entry, exercise, cases, results, seed, stale=None):
     for number, (case, result) in enumerate(zip(cases, results), start=1):
         mark = {'pass': 'ok  ', 'fail': 'FAIL', 'error': 'FAIL', 'not started': 'todo'}[result.status]
         print(f'  {mark} {number}. {case.label}')
-        if result.status in ('fail', 'error') or (result.status == 'not started' and exercise.kind == 'bug'):
+        if result.status == 'pass' and result.detail:  # A challenge says how the answer did
+            print(textwrap.indent(result.detail, '       '))
+        if result.status in ('fail', 'error') or (result.status == 'not started' and exercise.kind in ('bug',
+                                                                                                       'challenge')):
             if result.status == 'error' and result.detail in shown:
                 print('       your code raised the same error as above')
             else:
@@ -476,8 +520,11 @@ def report(entry, exercise, cases, results, seed, stale=None):
     for note in notes:
         print(f'note: {note}')
     n_passed = sum(result.status == 'pass' for result in results)
+    solution = entry.solution.relative_to(REPO_ROOT).as_posix()
     if n_passed == len(results):
         print(f'All {len(results)} checks passed.')
+    elif exercise.kind == 'challenge':  # No random inputs
+        print(f'{n_passed} of {len(results)} checks passed. The solution: {solution}, after you tried.')
     else:
         print(f'{n_passed} of {len(results)} checks passed (random inputs of seed {seed}: --seed {seed} repeats them). '
-              f'The solution: {entry.solution.relative_to(REPO_ROOT).as_posix()}, after you tried.')
+              f'The solution: {solution}, after you tried.')
