@@ -337,6 +337,10 @@ def show(value, limit=8):
         return number_text(value)
     if isinstance(value, (list, tuple)) and len(value) > limit:
         return f'{type(value).__name__} of {len(value)}: {show(list(value[:limit]))[:-1]}, ...]'
+    if isinstance(value, dict) and any(torch.is_tensor(item) for item in value.values()):  # Each tensor in short
+        return '{' + ', '.join(f'{key}: {show(item, limit)}' for key, item in value.items()) + '}'
+    if isinstance(value, (list, tuple)) and any(torch.is_tensor(item) for item in value):
+        return '(' + ', '.join(show(item, limit) for item in value) + ')'
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + '...'
 
