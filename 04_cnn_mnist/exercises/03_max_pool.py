@@ -1,4 +1,4 @@
-"""Write max pooling by hand: the largest value of each window, with the stride as PyTorch chooses it.
+"""Write 2-D max pooling by hand, with PyTorch's default stride: the largest value of each window.
 
 Slide "Pooling Layer": max pooling down-samples its input; its parameters and working are like a convolutional
 layer's, and in PyTorch `stride` is `kernel_size` when it is not given. For a 2-D x (height x width):

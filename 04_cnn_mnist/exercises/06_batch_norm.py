@@ -1,4 +1,4 @@
-"""Write batch normalization by hand, in training and in evaluation, as nn.BatchNorm2d computes it.
+"""Write batch normalization by hand, in training and in evaluation: nn.BatchNorm2d's statistics.
 
 Slide "Practice) Digit Classification with the MNIST Dataset (1/4)": "Try to apply batch normalization (e.g.
 'nn.BatchNorm' and 'nn.BatchNorm2d')". nn.BatchNorm2d(C) normalizes each channel c of x (N x C x H x W) over its

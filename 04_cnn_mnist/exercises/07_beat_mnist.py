@@ -1,8 +1,8 @@
-"""Beat the lesson: change MyCNN or its training, train it, and read more of MNIST's 10,000 test digits right.
+"""Beat the lesson's CNN on MNIST: change MyCNN or its training, and read more test digits right.
 
 Slides "Practice) Digit Classification with the MNIST Dataset (1/4)-(2/4)": the lesson (cnn_mnist.py) trains MyCNN
 with SGD (lr 0.05, momentum 0.9), StepLR halving the rate after every epoch and batches of 128 for 3 epochs, and
-reads 99.03 % of the test digits right, after about a minute of training on a 2-core CPU (04_cnn_mnist/README.md,
+reads 99.03 % of the test digits right, in one to two minutes on a 2-core CPU (04_cnn_mnist/README.md,
 "Measured"). Do better: change `MyCNN` below (the slide's Try lines: more or less layers, channels and kernel size,
 batch normalization, a skip connection) or `train_model` (the optimizer, its schedule, the batch size; ideas in
 further/cnn_mnist_further.py). Both start as the lesson's. Then train, in a terminal:
@@ -12,10 +12,11 @@ further/cnn_mnist_further.py). Both start as the lesson's. Then train, in a term
 or, in a notebook, set TRAIN = True and run the cells. It saves your MyCNN's weights (a state_dict) as
 beat_mnist.pt in results/beat_mnist/ and says where. Then the check loads them into your MyCNN (torch.load with
 weights_only=True), reads the 10,000 test images with it, and says how it compares with the lesson's accuracy and
-training time: the lesson as you ran it (results/cnn_mnist/metrics.json), else the README's numbers. It passes when
-yours reads more of them right. Without --train the file only checks (a beat_mnist.pt beside this file is found
-too, e.g. one handed in). Two rules: MyCNN() takes no arguments, and its forward takes the images as the lesson
-gives them (N x 1 x 28 x 28, values in [0, 1]): any other scaling goes inside forward.
+training time: the lesson as you ran it (results/cnn_mnist/metrics.json, where you trained it on all 60,000
+images for its 3 epochs or more), else the README's numbers. It passes when yours reads more of them right. Without
+--train the file only checks (a beat_mnist.pt beside this file is found too, e.g. one handed in). Two rules: MyCNN()
+takes no arguments, and its forward takes the images as the lesson gives them (N x 1 x 28 x 28, values in [0, 1]):
+any other scaling goes inside forward.
 
 The solution, after you tried: exercises/solutions/07_beat_mnist.py.
 """

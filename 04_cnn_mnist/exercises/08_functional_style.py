@@ -1,4 +1,4 @@
-"""Fix the slide's bug: make the functional-oriented CNN class build, so that it is MyCNN with the same layers.
+"""Mend the slide's super(MyCNN_FStyle, self) in MyCNN_Functional: the class builds, with MyCNN's layers.
 
 Slide "Practice) Different Styles for NN Classes (1/2)", functional-oriented style: only the layers with weights
 are modules (conv1, conv2, fc1, fc2); ReLU, max pooling, dropout and log_softmax are functions called in forward.

@@ -1,4 +1,4 @@
-"""Write dropout by hand, in training and in evaluation, as nn.Dropout computes it.
+"""Write dropout by hand, in training and in evaluation: nn.Dropout's inverted dropout.
 
 Slide "Dropout": dropout randomly drops a ratio p of the hidden units during training. PyTorch's nn.Dropout(p)
 (MyCNN's drop2 and drop3, p = 0.2) is "inverted" dropout: in training it zeroes each unit with probability p and

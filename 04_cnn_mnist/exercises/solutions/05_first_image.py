@@ -1,4 +1,4 @@
-"""Fix the slide's bug: take one image out of MNIST's images tensor, with the right number of indices.
+"""Mend the slide's four indices on a 3-D tensor: one MNIST image out of data_train.data.
 
 Slide "Practice) Loading the MNIST Dataset": `data_train.data` is a uint8 tensor of torch.Size([60000, 28, 28]),
 60000 images of 28 x 28 pixels, and the slide looks at its first image with `print(data_train.data[0,:,:,:])` and

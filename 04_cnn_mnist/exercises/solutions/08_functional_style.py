@@ -1,4 +1,4 @@
-"""Fix the slide's bug: make the functional-oriented CNN class build, so that it is MyCNN with the same layers.
+"""Mend the slide's super(MyCNN_FStyle, self) in MyCNN_Functional: the class builds, with MyCNN's layers.
 
 Slide "Practice) Different Styles for NN Classes (1/2)", functional-oriented style: only the layers with weights
 are modules (conv1, conv2, fc1, fc2); ReLU, max pooling, dropout and log_softmax are functions called in forward.
@@ -78,9 +78,8 @@ def run(namespace, case):
 
 
 def cases(generator):
-    hint = ('slide "Different Styles for NN Classes (1/2)": super(...) names the class it is called in (the slide '
-            'names one that does not exist), or super().__init__() names none; nn.Module.__init__ must run before '
-            'the layers are assigned')
+    hint = ('slide "Different Styles for NN Classes (1/2)": which class is this __init__ written in, and which '
+            "class does its super(...) line name? nn.Module's own __init__ must run before any layer is assigned")
     checks = []
     for n in (1, 3, 8):
         images = torch.rand(n, 1, 28, 28, generator=generator)
