@@ -289,7 +289,8 @@ def compare(digits, answer):
     if isinstance(seconds, (int, float)):
         lines.append(f'training: yours {seconds:.1f} s (train_model, as your run measured it), the lesson\'s '
                      f'{lesson["seconds"]:.1f} s ({lesson["timed"]})'
-                     + (f': {seconds / lesson["seconds"]:.2f} times as long' if lesson.get('machine') and
+                     + (f': {seconds / lesson["seconds"]:.2f} times as long (one machine; its load moves both)'
+                        if lesson.get('machine') and
                         lesson['machine'] == answer.get('machine') else ''))
     passed = accuracy > lesson['accuracy']
     lines.append(f'{right:,} of {len(digits):,} right: {100 * accuracy:.2f} %, the lesson '
