@@ -138,6 +138,7 @@ def command_line():
     """This file's options: --train and its settings, and where the check finds MNIST's test images (--data-dir)."""
     parser = common.make_parser('beat_mnist', __doc__, device='auto', seed=RANDOM_SEED, out_dir=True, data_dir=True,
                                 epochs=EPOCH_MAX)
+    parser.prog = '07_beat_mnist.py'  # Its errors name this file (its results still go to results/beat_mnist/)
     parser.add_argument('--train', action='store_true', default=TRAIN,
                         help='train MyCNN with train_model and save its weights, then check (without it: only check)')
     parser.add_argument('--train-size', type=common.positive_int, help='train on the first N images only (quick runs)')
