@@ -64,12 +64,18 @@ class Exercise:
     by_hand: tuple = ()
     atol: float = 1e-8
     rtol: float = 1e-6
-    compare: Callable = None        # compare(expected, got) -> None or what differs; default `difference`
+    compare: Callable = None        # compare(expected, got) -> None or what differs, or (passed, what it says); default
+                                    # `difference`
     kind: str = 'formula'           # 'formula' (write the slide's formula), 'bug' (mend the slide's code), 'challenge'
     describe: Callable = None       # describe(expected, got) -> a line on how the answer did, passed or not (a
                                     # challenge: its accuracy beside the lesson's)
     show_values: bool = True        # False: a failing check says only what differs, not both whole answers (a
                                     # figure's labels in several views, thousands of predictions)
+    # A challenge (the learner trains a model; the check measures it): `compare` returns (passed, text), the text
+    # said passed or not (e.g. the accuracy against the lesson's); `parser()`, when given, is the file's command line
+    # (its own options, e.g. --train and --data-dir, and --seed): the check parses it instead of --seed alone and
+    # gives what it parsed to `cases(generator, options)` (options None where nothing was parsed: a grader's)
+    parser: Callable = None
 
     @property
     def functions(self):
@@ -194,7 +200,8 @@ def exercise_text(solution_text):
 def uncomment(line, indent):
     """A line of the slide's code as the solution file keeps it (`<indent># code`) as the learner gets it."""
     body = line[len(indent):] if line.startswith(indent) else line.lstrip()
-    return indent + (body[2:] if body.startswith('# ') else body[1:] if body.startswith('#') else body)
+    given = indent + (body[2:] if body.startswith('# ') else body[1:] if body.startswith('#') else body)
+    return given.rstrip()  # A blank line of the slide's code (kept as `#`) stays blank
 
 
 def given_functions(entry):
@@ -209,8 +216,27 @@ def source_ast(function):
     try:
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
     except (OSError, TypeError, SyntaxError, IndentationError):
-        return None
+        return class_ast(function) if isinstance(function, type) else None
     return ast.dump(tree.body[0]) if tree.body else None
+
+
+def class_ast(cls):
+    """The AST of a class whose source `inspect` cannot find (a notebook's cell, before Python 3.13): the class
+    statement around one of its methods, in the cell that linecache keeps for the method; None if there is none."""
+    import linecache
+    for member in vars(cls).values():
+        code = getattr(member, '__code__', None)
+        if code is None:
+            continue
+        try:
+            tree = ast.parse(''.join(linecache.getlines(code.co_filename)))
+        except (SyntaxError, ValueError):
+            return None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name == cls.__name__ and \
+                    node.lineno <= code.co_firstlineno <= node.end_lineno:
+                return ast.dump(node)
+    return None
 
 
 # The answer's side: what the learner's code gives ------------------------------------------------------------------
@@ -415,7 +441,9 @@ def judge(exercise, cases, expected, outcomes):
             results.append(Result(status, case.label, str(outcome['error'])))
         else:
             found = compare(want, outcome['value'])
-            if found is None:
+            if isinstance(found, tuple):  # (passed, what it says): a challenge says how the answer did, passed or not
+                results.append(Result('pass' if found[0] else 'fail', case.label, found[1]))
+            elif found is None:
                 results.append(Result('pass', case.label))
             elif not exercise.show_values:
                 results.append(Result('fail', case.label, f'{exercise.reference}: {found}'))
@@ -431,9 +459,12 @@ def judge(exercise, cases, expected, outcomes):
     return results
 
 
-def make_cases(exercise, seed):
+def make_cases(exercise, seed, options=None):
+    """The checks of `exercise` from `seed`; a challenge with a command line (`parser`) also gets its `options`."""
     import torch
     generator = torch.Generator().manual_seed(seed)
+    if exercise.parser is not None:
+        return list(exercise.cases(generator, options))
     return list(exercise.cases(generator))
 
 
@@ -447,13 +478,17 @@ def check_exercise(name, namespace):
     from .cli import in_notebook, make_parser
     entry = find_exercise(name)
     exercise = load_exercise(entry)
-    parser = make_parser(entry.exercise.stem, namespace.get('__doc__') or docstring_of(entry.solution))
-    parser.add_argument('--seed', type=int, default=None,
-                        help='seed of the random inputs (default: new ones each run; a failing run says its seed)')
+    if exercise.parser is not None:  # A challenge's own command line
+        parser = exercise.parser()
+    else:
+        parser = make_parser(entry.exercise.stem, namespace.get('__doc__') or docstring_of(entry.solution))
+        parser.add_argument('--seed', type=int, default=None,
+                            help='seed of the random inputs (default: new ones each run; a failing run says its seed)')
     # A challenge's file trains first, with options of its own (--epochs, --data-dir, ...): they are its to parse
     args = parser.parse_known_args()[0] if exercise.kind == 'challenge' else parser.parse_args()
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), 'little') % 100000
-    cases = make_cases(exercise, seed)
+    seed = getattr(args, 'seed', None)
+    seed = seed if seed is not None else int.from_bytes(os.urandom(4), 'little') % 100000
+    cases = make_cases(exercise, seed, args)
     expected = [exercise.expected_for(case) for case in cases]  # Before the answer runs: it cannot change them
     stale = not_started(exercise, namespace, given_functions(entry))
     outcomes = answer_outcomes(exercise, namespace, cases)
@@ -476,6 +511,9 @@ def report(entry, exercise, cases, results, seed, stale=None):
         if exercise.kind == 'bug':
             print(f'not started: {functions} is still the slide\'s code as printed. Read what goes wrong below, '
                   'then mend it where the file says.')
+        elif exercise.kind == 'challenge' and stale:
+            print(f"not started: {functions}: still the lesson's. Change them where the file says, train, then "
+                  "check again (the file's docstring says how).")
         elif exercise.kind == 'challenge':
             print(f'not started: no trained model of yours yet. Change {functions} or its training where the file '
                   'says, then run the file: it trains, saves the model, and this check measures it.')
@@ -486,6 +524,8 @@ def report(entry, exercise, cases, results, seed, stale=None):
     for number, (case, result) in enumerate(zip(cases, results), start=1):
         mark = {'pass': 'ok  ', 'fail': 'FAIL', 'error': 'FAIL', 'not started': 'todo'}[result.status]
         print(f'  {mark} {number}. {case.label}')
+        if result.status == 'pass' and result.detail:  # A challenge may say how the answer did
+            print(textwrap.indent(result.detail, '       '))
         why_not_started = result.status == 'not started' and exercise.kind in ('bug', 'challenge')
         if result.status in ('fail', 'error') or why_not_started:
             if result.status == 'error' and result.detail in shown:
@@ -504,9 +544,10 @@ def report(entry, exercise, cases, results, seed, stale=None):
     for note in notes:
         print(f'note: {note}')
     n_passed = sum(result.status == 'pass' for result in results)
+    solution = entry.solution.relative_to(REPO_ROOT).as_posix()
     if n_passed == len(results):
         print('The check passed.' if len(results) == 1 else f'All {len(results)} checks passed.')
     else:
         seeded = '' if exercise.kind == 'challenge' else f' (random inputs of seed {seed}: --seed {seed} repeats them)'
         print(f'{n_passed} of {len(results)} {"check" if len(results) == 1 else "checks"} passed{seeded}. '
-              f'The solution: {entry.solution.relative_to(REPO_ROOT).as_posix()}, after you tried.')
+              f'The solution: {solution}, after you tried.')

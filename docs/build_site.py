@@ -131,23 +131,23 @@ def full_options(quick, full):
     return kept + list(full)
 
 
+def spelt_out(name):
+    """A slide's name without "Practice) ", a range spelt out: `"X (1/3)-(3/3)"` -> X (1/3), X (2/3), X (3/3)."""
+    name = re.sub(r'^(?:Practice|Discussion)\) ', '', name)
+    parts = re.fullmatch(r'(.*) \((\d+)/(\d+)\)-\((\d+)/\3\)', name)
+    return [f'{parts[1]} ({part}/{parts[3]})' for part in range(int(parts[2]), int(parts[4]) + 1)] if parts else [name]
+
+
 def page_slides(script):
-    """The slides a page names, without "Practice) " and with a range spelt out: `"X (1/3)-(3/3)"` -> X (1/3),
-    X (2/3), X (3/3)."""
-    names = []
-    for name in run_all.slide_names(run_all.docstring(script)):
-        name = re.sub(r'^(?:Practice|Discussion)\) ', '', name)
-        parts = re.fullmatch(r'(.*) \((\d+)/(\d+)\)-\((\d+)/\3\)', name)
-        names += ([f'{parts[1]} ({part}/{parts[3]})' for part in range(int(parts[2]), int(parts[4]) + 1)]
-                  if parts else [name])
-    return names
+    """The slides a page names (`spelt_out`)."""
+    return [one for name in run_all.slide_names(run_all.docstring(script)) for one in spelt_out(name)]
 
 
 def exercise_slides(entry):
-    """The slides an exercise's task quotes (`Slide "..."` or `slide "..."`), the one it names first first."""
+    """The slides an exercise's task quotes (`Slide "..."` or `slide "..."`, `spelt_out`), the one it names first
+    first."""
     quoted = re.findall(r'\b[Ss]lides? "([^"]+)"', docstring_of(entry.solution))
-    names = [entry.slide] + [re.sub(r'^(?:Practice|Discussion)\) ', '', name) for name in quoted]
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(one for name in [entry.slide] + quoted for one in spelt_out(name)))
 
 
 def pages_in_slide_order():

@@ -153,6 +153,9 @@ def test_cnn_mnist_learns_and_writes_everything(trained, cnn):
     assert abs(conf_mat.trace() / 200 - loss_list[-1][3]) < 0.02  # As `evaluate` found (dropout is off in both)
     for name in ['cnn_mnist.pt', 'cnn_mnist_loss.png', 'cnn_mnist_confusion.png']:
         assert (out_dir / name).stat().st_size > 3000
+    metrics = json.loads((out_dir / 'metrics.json').read_text(encoding='utf-8'))  # What exercise beat_mnist reads
+    assert metrics['accuracy'] == pytest.approx(conf_mat.trace() / 200) and metrics['epochs'] == 2
+    assert metrics['train_size'] == 400 and 0 < metrics['seconds'] < 600 and metrics['device'] == 'cpu'
     assert not [p for p in out_dir.iterdir() if p.name.startswith('.')]  # No temporary file left
     # 5. Test your image: data_train.data[0] is read as its label; the test image gets a digit too
     lines = result.out.splitlines()
