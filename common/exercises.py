@@ -511,9 +511,6 @@ def report(entry, exercise, cases, results, seed, stale=None):
         if exercise.kind == 'bug':
             print(f'not started: {functions} is still the slide\'s code as printed. Read what goes wrong below, '
                   'then mend it where the file says.')
-        elif exercise.kind == 'challenge' and stale:
-            print(f"not started: {functions}: still the lesson's. Change them where the file says, train, then "
-                  "check again (the file's docstring says how).")
         elif exercise.kind == 'challenge':
             print(f'not started: no trained model of yours yet. Change {functions} or its training where the file '
                   'says, then run the file: it trains, saves the model, and this check measures it.')

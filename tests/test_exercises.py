@@ -4,7 +4,6 @@ is what its solution file makes. The wrong answers each check catches are in tes
 through `assert_catches`). Then the progress command and the learner's own copies.
 """
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -93,9 +92,9 @@ def test_the_exercise_is_made_from_its_solution(entry):
 def test_the_exercise_runs_as_a_notebook(notebooks, entry, tmp_path):
     """Its cells in Jupyter (as Colab gets them): the check's lines under the last cell, and the kernel goes on. A
     challenge's cells would train for minutes: it runs with --check-only, its model looked for in an empty folder."""
-    args = '--seed 0'
+    args = ['--seed', '0']
     if load_exercise(entry).kind == 'challenge':
-        args += f' --check-only --out-dir {shlex.quote(str(tmp_path))}'
+        args += ['--check-only', '--out-dir', str(tmp_path)]
     notebook = notebooks.run(entry.exercise.relative_to(REPO_ROOT).as_posix(), args=args)
     out = notebook_text(notebook)
     assert f'Exercise {entry.name} ' in out and 'not started' in out and 'The solution: ' in out
