@@ -21,6 +21,7 @@ except ModuleNotFoundError as error:  # Not installed for this Python (e.g. anot
 common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
+import torch
 
 
 # %% Your answer: the convolution of a convolutional layer
