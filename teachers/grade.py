@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # This checkout's common and teachers, from any folder
+from common.cli import DefaultsFormatter  # noqa: E402
 from common.errors import UserError  # noqa: E402
 from common.exercises import (  # noqa: E402
     Result,
@@ -428,7 +429,7 @@ def grade_all(todo, prepared, run, book, feedback, sandbox_note, jobs, print):
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog='grade.py', description="Grade a class's exercises: a CSV of points and one feedback file per student.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=DefaultsFormatter)
     parser.add_argument('submissions', type=Path, help='the folder with one folder or .zip per student')
     parser.add_argument('--out', type=Path, default=None,
                         help='where grades.csv and feedback/ go (default: SUBMISSIONS-grades beside SUBMISSIONS)')

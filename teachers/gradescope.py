@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # This checkout's common and teachers, from any folder
+from common.cli import DefaultsFormatter  # noqa: E402
 from common.errors import UserError  # noqa: E402
 from common.exercises import find_exercises  # noqa: E402
 from common.paths import REPO_ROOT  # noqa: E402
@@ -149,7 +150,7 @@ def prepare():
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='gradescope.py', description=__doc__.split('\n\n')[0])
     commands = parser.add_subparsers(dest='command', required=True)
-    exporting = commands.add_parser('export', help='write the autograder zip')
+    exporting = commands.add_parser('export', help='write the autograder zip', formatter_class=DefaultsFormatter)
     exporting.add_argument('zip', type=Path, help='the zip to write, e.g. autograder.zip')
     exporting.add_argument('--exercises', nargs='+', metavar='NAME', help='by name or section (default: every one)')
     exporting.add_argument('--points', nargs='+', metavar='N|NAME=N', help='points per exercise (default: 1 each)')

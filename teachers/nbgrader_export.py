@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # This checkout's common and teachers, from any folder
+from common.cli import DefaultsFormatter  # noqa: E402
 from common.errors import UserError  # noqa: E402
 from common.exercises import BEGIN, BEGIN_SLIDE, CHECK_CELL, END_SLIDE, docstring_of, find_exercises  # noqa: E402
 from teachers import grade  # noqa: E402
@@ -137,7 +138,7 @@ def export(course, names=(), points=(), assignment=ASSIGNMENT):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='nbgrader_export.py', description=__doc__.split('\n\n')[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+                                     formatter_class=DefaultsFormatter)
     parser.add_argument('course', type=Path, help="nbgrader's course folder (made if missing)")
     parser.add_argument('--assignment', default=ASSIGNMENT, help="the assignment's name")
     parser.add_argument('--exercises', nargs='+', metavar='NAME', help='by name or section (default: every one)')
