@@ -332,13 +332,14 @@ class Run:
     stopping: threading.Event = field(default_factory=threading.Event)
 
 
-def summary_lines(prepared, results):
-    """How many passed each exercise, in slide order."""
+def summary_lines(prepared, book):
+    """How many students in the grades (this run's and those kept from before) passed each exercise, in slide
+    order: every point of it."""
     width = max(len(item.entry.name) for item in prepared)
     lines = [f'{"exercise":<{width}}  passed  slide']
-    for item in prepared:
-        passed = sum(result.graded[item.entry.name].passed for result in results)
-        lines.append(f'{item.entry.name:<{width}}  {passed:>3}/{len(results):<3} {item.entry.slide}')
+    for column, item in enumerate(prepared, start=1):
+        passed = sum(float(row[column]) == item.points for row in book.rows.values())
+        lines.append(f'{item.entry.name:<{width}}  {passed:>3}/{len(book.rows):<3} {item.entry.slide}')
     return lines
 
 
@@ -385,11 +386,10 @@ def grade_class(submissions_folder, out, names=(), points=(), time_limit=TIME_LI
         print(sandbox_note)
         for line in left_out:
             print(line)
-        results, failed = grade_all(todo, prepared, run, book, out / FEEDBACK, None if run.bwrap else sandbox_note,
+        _, failed = grade_all(todo, prepared, run, book, out / FEEDBACK, None if run.bwrap else sandbox_note,
                                     jobs, print)
-    graded = [result for result in results if not result.error]
-    if graded:
-        print('\n'.join(summary_lines(prepared, graded)))
+    if book.rows:
+        print('\n'.join(summary_lines(prepared, book)))
     print(f'{len(book.rows)} students in {out / CSV_NAME}, their feedback in {out / FEEDBACK}'
           + (f'; not graded: {"; ".join(f"{result.student}: {result.error}" for result in failed)}' if failed else ''))
     return len(failed)

@@ -347,14 +347,13 @@ def main(argv=None):
     parser.add_argument('--inputs', type=Path, required=True, help="the grader's inputs, one file per exercise")
     parser.add_argument('--sandboxed', action='store_true', help='in a sandbox of its own: end what is left over')
     args = parser.parse_args(argv)
-    status = os.dup(sys.stdout.fileno())  # The answers go out here; what the student's code prints goes nowhere
+    # The answers go out on a copy of stdout, the requests come in on a copy of stdin (forking: the children get
+    # neither); what the student's code prints goes nowhere
+    status = os.dup(sys.stdout.fileno())
+    requests = os.fdopen(os.dup(sys.stdin.fileno()), 'r', encoding='utf-8') if FORKING else sys.stdin
     quiet = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2) if FORKING else (1, 2):
-        if fd:
-            os.dup2(quiet, fd)
-    requests = sys.stdin if not FORKING else os.fdopen(os.dup(0), 'r', encoding='utf-8')
-    if FORKING:
-        os.dup2(quiet, 0)
+        os.dup2(quiet, fd)
     out = os.fdopen(status, 'wb')
     if args.work.resolve() != args.source.resolve():
         shutil.copytree(args.source, args.work, dirs_exist_ok=True, symlinks=True)

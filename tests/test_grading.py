@@ -168,6 +168,7 @@ def test_ctrl_c_keeps_the_rows_written_and_the_next_run_resumes(tmp_path):
     assert again.returncode == 0, again.stderr
     assert 'graded before are kept' in again.stdout.splitlines()[0]
     assert read_grades(grades / 'grades.csv')[2:] == [['ann', '1', '1'], ['ben', '1', '1'], ['cho', '1', '1']]
+    assert re.search(r'retain_grad\s+3/3 ', again.stdout)  # The summary counts the kept rows too
     other = grade(classes, '--exercises', 'retain_grad', 'convolve', cwd=tmp_path)
     assert other.returncode == 1 and 'holds the grades of other exercises or points' in other.stderr
 
