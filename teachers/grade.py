@@ -44,7 +44,13 @@ from common.exercises import (  # noqa: E402
     report,
 )
 from teachers.sandbox import StartError, Worker, find_sandbox, sandbox_line  # noqa: E402
-from teachers.submissions import SubmissionError, answer_files, copy_submission, find_submissions  # noqa: E402
+from teachers.submissions import (  # noqa: E402
+    SubmissionError,
+    answer_files,
+    copy_submission,
+    find_submissions,
+    student_order,
+)
 
 TIME_LIMIT = 10           # Seconds per exercise (an answer of the exercises takes well under one)
 CHALLENGE_TIME_LIMIT = 120  # Seconds per challenge (its checkpoint evaluated on the test split)
@@ -292,7 +298,8 @@ class GradeBook:
         from common.files import write_atomically
         text = io.StringIO()
         writer = csv.writer(text, lineterminator='\n')
-        writer.writerows([self.header, self.possible] + [self.rows[name] for name in sorted(self.rows)])
+        students = sorted(self.rows, key=student_order)  # Whatever the case: ann, Ben, Zoé (not Ben, Zoé, ann)
+        writer.writerows([self.header, self.possible] + [self.rows[name] for name in students])
         write_atomically(self.path, lambda file: file.write(text.getvalue().encode('utf-8-sig')))
 
 

@@ -32,11 +32,16 @@ class Submission:
     notes: list = field(default_factory=list)
 
 
+def student_order(name):
+    """The order of students in the progress lines and the grades: by name, whatever the letters' case."""
+    return name.casefold(), name
+
+
 def find_submissions(folder):
     """Every student's submission in `folder`, by name; and the lines about what was left out (a loose file, a
     folder and a zip of the same name)."""
     found, notes = {}, []
-    for path in sorted(Path(folder).iterdir(), key=lambda path: (path.name.lower(), path.name)):
+    for path in sorted(Path(folder).iterdir(), key=lambda path: student_order(path.name)):
         if path.name.startswith('.') or path.name == '__MACOSX':
             continue
         if path.is_dir() and not path.is_symlink():

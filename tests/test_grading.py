@@ -16,13 +16,14 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import torch
 from conftest import REPO_ROOT
 
 from common.exercises import find_exercise, find_exercises
-from teachers.grade import Prepared, judged, load_outcomes
+from teachers.grade import GradeBook, Graded, Prepared, StudentResult, judged, load_outcomes
 from teachers.sandbox import bwrap_command, find_sandbox
 
 GRADE = REPO_ROOT / 'teachers' / 'grade.py'
@@ -171,6 +172,17 @@ def test_ctrl_c_keeps_the_rows_written_and_the_next_run_resumes(tmp_path):
     assert re.search(r'retain_grad\s+3/3 ', again.stdout)  # The summary counts the kept rows too
     other = grade(classes, '--exercises', 'retain_grad', 'convolve', cwd=tmp_path)
     assert other.returncode == 1 and 'holds the grades of other exercises or points' in other.stderr
+
+
+def test_the_grades_list_the_students_by_name_whatever_the_case(tmp_path):
+    """The CSV's rows in the order a teacher's file manager lists the class (ann, Ben, Zoé), whatever order the
+    students were graded in; each row rewritten whole."""
+    prepared = [SimpleNamespace(entry=SimpleNamespace(name='convolve'), points=2)]
+    book = GradeBook(tmp_path / 'grades.csv', prepared, restart=False)
+    for student, points in (('Zoé', 2), ('ann', 0), ('Ben', 2)):
+        book.add(StudentResult(student, {'convolve': Graded(points, points == 2, '', '')}), prepared)
+    assert read_grades(tmp_path / 'grades.csv') == [['student', 'convolve', 'total'], ['points possible', '2', '2'],
+                                                    ['ann', '0', '0'], ['Ben', '2', '2'], ['Zoé', '2', '2']]
 
 
 def test_what_comes_back_is_refused_unless_it_is_small_plain_data():
