@@ -18,6 +18,7 @@ import contextlib
 import importlib
 import importlib.util
 import math
+import os
 import re
 import sys
 import textwrap
@@ -309,8 +310,13 @@ def show(value, limit=8):
         return f'({shape}) [{numbers}{", ..." if flat.numel() > limit else ""}]'
     if isinstance(value, float):
         return number_text(value)
-    if isinstance(value, (list, tuple)) and len(value) > limit:
-        return f'{type(value).__name__} of {len(value)}: {show(list(value[:limit]))[:-1]}, ...]'
+    if isinstance(value, dict):  # e.g. {'L': ..., 'W1': ...}: each value short, a tensor's first numbers only
+        return '{' + ', '.join(f'{key}: {show(item, min(limit, 4))}' for key, item in value.items()) + '}'
+    if isinstance(value, (list, tuple)):  # Each item short (floats to 6 digits), the first `limit` of a long one
+        items = ', '.join(show(item, limit) for item in value[:limit])
+        if len(value) > limit:
+            return f'{type(value).__name__} of {len(value)}: [{items}, ...]'
+        return f'[{items}]' if isinstance(value, list) else f'({items}{"," if len(value) == 1 else ""})'
     text = repr(value)
     return text if len(text) <= 120 else text[:117] + '...'
 
@@ -342,8 +348,10 @@ def difference(expected, got, atol=1e-8, rtol=1e-6, where=''):
         if bool(close.all()):
             return None
         index = tuple(int(i) for i in torch.nonzero(~close)[0].tolist())
-        return (f'{where}first difference at [{", ".join(map(str, index))}]: expected '
-                f'{number_text(expected[index].item())}, yours {number_text(got[index].item())}')
+        at = f'first difference at [{", ".join(map(str, index))}]: ' if index else ''  # None for a 0-d tensor
+        dtypes = f' (expected a {expected.dtype} tensor, yours is {got.dtype})' if got.dtype != expected.dtype else ''
+        return (f'{where}{at}expected {number_text(expected[index].item())}, yours {number_text(got[index].item())}'
+                + dtypes)  # A float32 answer rounds where float64 is asked: the dtype says why
     if isinstance(expected, bool):
         if torch.is_tensor(got) and got.numel() == 1:
             got = got.item()
@@ -421,7 +429,8 @@ def make_cases(exercise, seed):
 # The learner's check, in their own process -------------------------------------------------------------------------
 def check_exercise(name, namespace):
     """The last cell of an exercise: check the learner's answer against PyTorch, one line per check, with a hint where
-    one fails. In a terminal the exit code is 0 when every check passes, else 1."""
+    one fails. In a terminal the exit code is 0 when every check passes, else 1 (not where $DL_EXERCISE_EXIT is 0:
+    the website's build shows an exercise's checks before it is started, and goes on)."""
     if _loading:
         return None
     from .cli import in_notebook, make_parser
@@ -430,7 +439,7 @@ def check_exercise(name, namespace):
     parser.add_argument('--seed', type=int, default=None,
                         help='seed of the random inputs (default: new ones each run; a failing run says its seed)')
     args = parser.parse_args()
-    seed = args.seed if args.seed is not None else int.from_bytes(__import__('os').urandom(4), 'little') % 100000
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), 'little') % 100000
     exercise = load_exercise(entry)
     cases = make_cases(exercise, seed)
     expected = [exercise.expected_for(case) for case in cases]  # Before the answer runs: it cannot change them
@@ -439,7 +448,7 @@ def check_exercise(name, namespace):
     results = judge(exercise, cases, expected, outcomes)
     report(entry, exercise, cases, results, seed, stale)
     passed = all(result.status == 'pass' for result in results)
-    if not passed and not in_notebook():
+    if not passed and not in_notebook() and os.environ.get('DL_EXERCISE_EXIT') != '0':
         sys.stdout.flush()
         raise SystemExit(1)
     return results

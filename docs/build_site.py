@@ -45,8 +45,9 @@ NEEDS_A_WINDOW = {'04_cnn_mnist/further/draw_digit.py': 'it opens a window to dr
 DDP_LINE = 'torchrun --standalone --nproc_per_node 2 {script}'
 CELL_HEADER = re.compile(r'^# ?%%(.*)$')
 KINDS = ("**Lesson scripts** are the slides' own code; **concept scripts** (`concepts/`) make a slide without code "
-         "runnable, its formula beside PyTorch's own; **further scripts** (`further/`) go beyond the slides. Each "
-         'page says which it is.')
+         "runnable, its formula beside PyTorch's own; **exercises** (`exercises/`) ask you to write a slide's formula "
+         "or mend a slide's bug, and check your answer against PyTorch; **further scripts** (`further/`) go beyond "
+         'the slides. Each page says which it is.')
 # The Play page (docs/play/): the lessons' models, exported to ONNX, run in the browser. Built with every page of
 # the site (not for a few of them): (the lesson that trains a model, its checkpoint, the script that exports it)
 PLAY_MODELS = [
@@ -129,11 +130,32 @@ def full_options(quick, full):
     return kept + list(full)
 
 
+def pages_in_slide_order():
+    """(script, quick options, full options) of every page: run_all.SCRIPTS, and each exercise after the last script
+    of its section that names the exercise's slide (else at the end of its section's scripts), run with a fixed seed
+    so that its page shows the same checks at every build. An exercise's page shows its task and its check, not its
+    solution (the learner's file has none)."""
+    from common.exercises import find_exercises
+    pages = list(run_all.SCRIPTS)
+    for entry in find_exercises():
+        script = entry.exercise.relative_to(REPO_ROOT).as_posix()
+        section = [index for index, (other, _, _) in enumerate(pages) if other.startswith(entry.section + '/')]
+        same_slide = [index for index in section if entry.slide in [  # The slide's name without "Practice) "
+            re.sub(r'^(?:Practice|Discussion)\) ', '', name) for name in run_all.slide_names(run_all.docstring(
+                pages[index][0]))]]
+        after = (same_slide or section or [len(pages) - 1])[-1]
+        while after + 1 < len(pages) and pages[after + 1][0].startswith(f'{entry.section}/exercises/'):
+            after += 1  # After the exercises already placed there
+        pages.insert(after + 1, (script, ['--seed', '0'], ['--seed', '0']))
+    return pages
+
+
 def make_plan(words, full, staging, out_root):
-    """What to build: the scripts of run_all.SCRIPTS whose path has one of `words` (all if none), in slide order.
-    Each script's page is <section>/<script name> (lesson, concept and further scripts side by side), titled by
-    `run_all.script_title`; its outputs go to `out_root`/<script name>."""
-    chosen = run_all.select(words)
+    """What to build: the pages (`pages_in_slide_order`: the scripts of run_all.SCRIPTS and the exercises) whose path
+    has one of `words` (all if none), in slide order. Each script's page is <section>/<script name> (lesson, concept,
+    further scripts and exercises side by side), titled by `run_all.script_title`; its outputs go to
+    `out_root`/<script name>."""
+    chosen = run_all.select(words, pages_in_slide_order())
     if not chosen:
         raise SystemExit(f'error: no script of run_all.py matches {words}')
     scripts = []
@@ -153,7 +175,7 @@ def make_plan(words, full, staging, out_root):
                         'command': ' '.join(['python', script, *shown]), 'out_dir': str(out_root / path.stem),
                         'not_run': reason and reason[0], 'run_line': reason and reason[1]})
     sections = sorted({entry['section'] for entry in scripts})
-    listed = {script for script, _, _ in run_all.SCRIPTS}
+    listed = {script for script, _, _ in pages_in_slide_order()}
     unlisted = [script for script in map(str, (path.relative_to(REPO_ROOT) for path in run_all.section_scripts()))
                 if Path(script).parts[0] in sections and script not in listed]
     return {'full': full, 'scripts': scripts, 'sections': sections, 'unlisted': unlisted,
@@ -192,7 +214,7 @@ def stage(plan, source):
 
 def with_play(plan):
     """True when the build makes the Play page: every page of the site is built (its models' lessons among them)."""
-    return len(plan['scripts']) == len(run_all.SCRIPTS)
+    return {entry['script'] for entry in plan['scripts']} >= {script for script, _, _ in run_all.SCRIPTS}
 
 
 def run_step(command, env, what):
@@ -267,7 +289,8 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
     stage(plan, source)
     plan_file = staging / 'plan.json'
     plan_file.write_text(json.dumps(plan, indent=1), encoding='utf-8')
-    env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1', **{PLAN_VAR: str(plan_file)})
+    env = dict(os.environ, MPLBACKEND='Agg', PYTHONUNBUFFERED='1', DL_EXERCISE_EXIT='0',  # An exercise's page: its
+               **{PLAN_VAR: str(plan_file)})                                               # checks, not started
     if data_dir:
         env[DATA_ENV_VAR] = str(data_dir)
     command = [sys.executable, '-m', 'sphinx', '-b', 'html', '-q', '-c', str(CONF_DIR), '-d',

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from common import REPO_ROOT
+from common.exercises import find_exercises
 
 BUILD_SITE = REPO_ROOT / 'docs' / 'build_site.py'
 CHROMIUM = '/usr/bin/chromium'
@@ -23,6 +24,7 @@ CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-back
 PAGES = [('02_autograd/grad_descent.py', 'y.backward()', 'x = 6.147', 1),
          ('03_nn_iris/vanishing_grad.py', "plt.title('Gradients with the sigmoid function')",
           'sigmoid 1-layer: max dy/dx = 0.2500', 2)]
+EXERCISE_PAGE = '02_autograd/exercises/02_retain_grad.py'  # An exercise's page: its task and its check
 
 
 def load_build_site():
@@ -40,8 +42,13 @@ def test_quick_options_are_run_all_ones_and_outputs_stay_out_of_the_repository(t
     import run_all
     plan = build_site.make_plan([], False, tmp_path, tmp_path / 'out')
     scripts = [entry['script'] for entry in plan['scripts']]
-    assert scripts == [script for script, _, _ in run_all.SCRIPTS]  # Every script of the tour, in slide order
+    exercises = [script for script in scripts if '/exercises/' in script]
+    assert [script for script in scripts if script not in exercises] == [script for script, _, _ in run_all.SCRIPTS]
+    assert exercises == [entry.exercise.relative_to(REPO_ROOT).as_posix() for entry in find_exercises()]
+    assert scripts.index('04_cnn_mnist/exercises/02_convolve.py') == scripts.index(
+        '04_cnn_mnist/concepts/convolution.py') + 1  # After the last page of its slide, "Convolution"
     pages = {entry['script']: entry for entry in plan['scripts']}
+    assert all(pages[script]['argv'] == ['--seed', '0'] for script in exercises)  # The same checks at every build
     for script, quick, _ in run_all.SCRIPTS:  # The same options, with the output folders in the build's one
         out = tmp_path / 'out'
         assert pages[script]['argv'] == [option.replace('{out}', str(out / Path(script).stem))
@@ -91,7 +98,7 @@ def test_every_page_of_the_site_is_titled_by_its_slide_or_what_it_does(tmp_path)
         assert is_a_title(title), (script, title)
         assert title == run_all.script_title(script) and entry['kind'] == run_all.script_kind(script)
         docstring = ast.get_docstring(ast.parse((REPO_ROOT / script).read_text()))
-        if entry['kind'] == 'further':  # What it does: the start of its docstring
+        if entry['kind'] in ('further', 'exercise'):  # What it does (what to write): the start of its docstring
             assert docstring.startswith(title), (script, title)
         else:  # The title is made of the slides quoted in the docstring (after `Slide` or `Slides`), joined
             assert re.search(r'^Slides? "', docstring, re.M), script
@@ -199,8 +206,8 @@ def site(tmp_path_factory):
     if docs_packages_missing():
         pytest.skip(docs_packages_missing())
     folder = tmp_path_factory.mktemp('site') / 'site'
-    words = [Path(script).name for script, _, _, _ in PAGES]
-    sections = sorted({Path(script).parent.name for script, _, _, _ in PAGES})
+    words = [Path(script).name for script, _, _, _ in PAGES] + [Path(EXERCISE_PAGE).name]
+    sections = sorted({Path(script).parent.name for script, _, _, _ in PAGES} | {EXERCISE_PAGE.split('/')[0]})
     before = section_files(sections)
     result = subprocess.run([sys.executable, str(BUILD_SITE), str(folder), *words], cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=900)
@@ -272,16 +279,36 @@ def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser)
     page = browser.new_page()
     page.goto((folder / 'index.html').as_uri())
     titles = page.locator('div.sphx-glr-thumbnail-title').all_inner_texts()
-    assert titles == ['Gradient Descent by Hands', 'Observing Vanishing Gradients']  # The slides' titles
-    sidebar = page.locator('.sidebar-tree a').all_inner_texts()
+    assert titles == ["Mend the slide's y,retain_grad()",  # The exercise of "Automatic Differentiation - More
+                      'Gradient Descent by Hands', 'Observing Vanishing Gradients']  # Analysis", the slides' titles
+    sidebar = [title.replace('\u2019', "'") for title in page.locator('.sidebar-tree a').all_inner_texts()]
     assert [title for title in sidebar if title in titles] == titles  # The same titles in the sidebar
     headings = page.locator('article h2').all_inner_texts()
     assert [heading.split(':')[0] for heading in headings] == ['02_autograd', '03_nn_iris']
     widths = page.eval_on_selector_all('div.sphx-glr-thumbcontainer img', 'images => images.map(i => i.naturalWidth)')
-    assert len(widths) == 2 and all(width > 0 for width in widths)
-    page.locator('div.sphx-glr-thumbcontainer').first.click()  # A click on the thumbnail opens its page
+    assert len(widths) == 3 and all(width > 0 for width in widths)
+    page.locator('div.sphx-glr-thumbcontainer').nth(1).click()  # A click on the thumbnail opens its page
     assert page.url.endswith('02_autograd/grad_descent.html')
     page.close()
+
+
+@pytest.mark.slow
+def test_an_exercise_page_shows_its_task_and_its_check_not_its_solution(site, browser):
+    folder, _ = site
+    page = browser.new_page()
+    page.goto((folder / EXERCISE_PAGE.replace('/exercises/', '/')).with_suffix('.html').as_uri())
+    article = page.inner_text('article')
+    assert f'This page is {EXERCISE_PAGE}, an exercise: download it' in article
+    assert 'Only a leaf tensor (x) keeps its gradient' in article.replace('\n', ' ')
+    code = '\n'.join(page.locator('div.highlight-Python pre').all_inner_texts())
+    assert 'y,retain_grad()' in code and 'y.retain_grad()' not in code  # The slide's code, not the solution
+    printed = '\n'.join(page.locator('div.sphx-glr-script-out pre').all_inner_texts())
+    assert "not started: analyze() is still the slide's code as printed" in printed
+    assert "NameError: name 'retain_grad' is not defined" in printed and '  FAIL 1. ' in printed
+    link = page.locator('div.sphx-glr-download-python a').first
+    downloaded = local_file(page.evaluate('link => link.href', link.element_handle()))
+    page.close()
+    assert downloaded.read_text(encoding='utf-8') == (REPO_ROOT / EXERCISE_PAGE).read_text(encoding='utf-8')
 
 
 def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):

@@ -1,4 +1,4 @@
-"""Fix the slide's bug: keep the gradients of y and z, not only of x, after z.backward().
+"""Mend the slide's y,retain_grad(): keep the gradients of y and z after z.backward().
 
 Slide "Practice) Automatic Differentiation - More Analysis": y(x) = x^3, z(y) = log y; Q) dz/dx at x = 5? After
 z.backward() the slide prints x.grad = 0.6, y.grad = 0.008 and z.grad = 1. Only a leaf tensor (x) keeps its

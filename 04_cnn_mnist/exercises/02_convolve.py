@@ -1,4 +1,4 @@
-"""Write the 1-D convolution of a convolutional layer, with padding, stride and dilation, by hand.
+"""Write a convolutional layer's 1-D convolution by hand: padding, stride and dilation.
 
 Slide "Convolution" (1D discrete convolution): the slide writes (f * g)(k) = sum_i f(i) g(k - i), which flips the
 kernel g. A convolutional layer (nn.Conv1d, F.conv1d) computes the same sum without the flip, a cross-correlation:

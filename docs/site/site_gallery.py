@@ -81,7 +81,10 @@ def saved_figures(block, block_vars, gallery_conf):
 
 
 KIND_NOTE = {'lesson': "a lesson script, the slide's own code", 'concept': 'a concept script: the slide made runnable',
-             'further': 'a further script, beyond the slides'}
+             'further': 'a further script, beyond the slides',
+             'exercise': ('an exercise: download it (below), write your answer where it says and run it; its last '
+                          "cell checks your answer against PyTorch. Below: what it prints before you start (its "
+                          'solution is in the repository, exercises/solutions/)')}
 
 
 def settings_note(entry):
@@ -90,6 +93,8 @@ def settings_note(entry):
     if entry['not_run']:
         return (f'.. note::\n\n   {kind}Not run by this build: {entry["not_run"]}. Run it on your machine with '
                 f'``{entry["run_line"]}``.\n')
+    if entry['kind'] == 'exercise':
+        return f'.. note::\n\n   {kind}This page ran it as ``{entry["command"]}``.\n'
     if plan()['full']:
         return f'.. note::\n\n   {kind}Built with the script\'s defaults (``--full``): ``{entry["command"]}``.\n'
     if not entry['argv']:

@@ -1,4 +1,4 @@
-"""Fix the slide's bug: keep the gradients of y and z, not only of x, after z.backward().
+"""Mend the slide's y,retain_grad(): keep the gradients of y and z after z.backward().
 
 Slide "Practice) Automatic Differentiation - More Analysis": y(x) = x^3, z(y) = log y; Q) dz/dx at x = 5? After
 z.backward() the slide prints x.grad = 0.6, y.grad = 0.008 and z.grad = 1. Only a leaf tensor (x) keeps its
@@ -54,8 +54,9 @@ def run(namespace, case):
 
 
 def cases(generator):
-    hint = ('slide "Automatic Differentiation - More Analysis": y.retain_grad() and z.retain_grad(), with a dot, '
-            'before z.backward()')
+    hint = ('slide "Automatic Differentiation - More Analysis": Python reads `y,retain_grad()` as a tuple: y, and a '
+            'call of a function retain_grad() that does not exist. The slide means a method of the tensor y itself '
+            '(and of z), asked for before z.backward()')
     randoms = [float(x0) for x0 in torch.empty(3).uniform_(0.5, 10, generator=generator)]
     return ([common.Case("the slide's x = 5", (5.,), hint=hint)]
             + [common.Case(f'x = {x0:.4g}', (x0,), hint=hint) for x0 in randoms])
