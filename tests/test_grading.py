@@ -21,6 +21,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 from conftest import REPO_ROOT
+from test_site import is_a_title
 
 from common.exercises import find_exercise, find_exercises
 from teachers.grade import GradeBook, Graded, Prepared, StudentResult, judged, load_outcomes
@@ -30,6 +31,7 @@ GRADE = REPO_ROOT / 'teachers' / 'grade.py'
 SUBMISSIONS = REPO_ROOT / 'tests' / 'submissions'
 BWRAP, NO_SANDBOX = find_sandbox()
 needs_bwrap = pytest.mark.skipif(BWRAP is None, reason=f'a bubblewrap sandbox: {NO_SANDBOX}')
+TWO = ['--exercises', 'retain_grad', 'convolve']  # Of every exercise there is: the hostile files answer these
 LIMITS = ['--time-limit', '4', '--memory-limit', '0.3']  # The endless loop costs 4 s; 300 MB fill within 4 s
 # Each student's points (retain_grad 1 point, convolve 2) and a line their feedback says about each exercise
 EXPECTED = {
@@ -103,7 +105,7 @@ def test_hostile_submissions_get_the_grades_they_deserve(tmp_path):
     nothing outside a submission's own copy changes (the class's folder, the teacher's notes, the repository)."""
     classes = make_class(tmp_path)
     before = fingerprint(tmp_path)
-    result = grade(classes, '--points', 'convolve=2', *LIMITS, '--jobs', '2', cwd=tmp_path)
+    result = grade(classes, *TWO, '--points', 'convolve=2', *LIMITS, '--jobs', '2', cwd=tmp_path)
     assert result.returncode == 1, result.stderr  # One submission could not be graded: the broken zip
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f'Grading 11 submissions in {classes} (2 exercises, 3 points; 4 s per exercise')
@@ -133,7 +135,7 @@ def test_without_a_sandbox_the_limits_still_hold(tmp_path):
     """--no-sandbox (as on macOS and Windows: no fork either, DL_GRADE_NO_FORK=1): one line says so before grading,
     and the endless loop, the huge allocation and the exits still cost only their own exercise."""
     classes = make_class(tmp_path, ['loop_and_memory', 'exits', 'right'])
-    result = grade(classes, '--no-sandbox', '--points', 'convolve=2', *LIMITS, '--jobs', '2', cwd=tmp_path,
+    result = grade(classes, *TWO, '--no-sandbox', '--points', 'convolve=2', *LIMITS, '--jobs', '2', cwd=tmp_path,
                    env={'DL_GRADE_NO_FORK': '1'})
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].startswith('no sandbox (--no-sandbox): each submission still runs in a '
@@ -229,14 +231,16 @@ def test_the_sandbox_hides_the_submissions_and_grades_inside_the_repository(tmp_
 def copy_repository(target):
     """This checkout's files (not its outputs, data or git) in `target`: a clone a teacher changes."""
     shutil.copytree(REPO_ROOT, target, ignore=shutil.ignore_patterns(
-        '.git', 'results', '__pycache__', 'node_modules', 'site', 'my_exercises', '.pytest_cache', 'MNIST', 'names'))
+        '.git', 'results', '__pycache__', 'node_modules', 'build', 'my_exercises', '.pytest_cache', '.ruff_cache',
+        'MNIST', 'names'))  # Not 'site': docs/site/ is the site's source
     return target
 
 
 def test_a_teachers_own_exercise_joins_the_progress_command_the_grader_and_the_site(tmp_path):
     """README's teacher section: the example teachers/examples/90_softplus.py copied to 03_nn_iris/exercises/
     solutions/, then `python exercises.py build`; its solution passes its own check, the progress command lists it,
-    the grader grades it, and run_all.section_scripts() (the site's list of scripts) has its learner's file."""
+    the grader grades it, run_all.section_scripts() has its learner's file, and the site puts its page after
+    its slide's with a title as tests/test_site.py wants."""
     assert 'softplus' not in {entry.name for entry in find_exercises()}, 'rename the example: its name is taken'
     repo = copy_repository(tmp_path / 'repo')
     solutions = repo / '03_nn_iris' / 'exercises' / 'solutions'
@@ -257,6 +261,11 @@ def test_a_teachers_own_exercise_joins_the_progress_command_the_grader_and_the_s
     scripts = python('-c', 'import run_all; print([(p.relative_to(run_all.REPO_ROOT).as_posix(), run_all.'
                            'script_kind(p.relative_to(run_all.REPO_ROOT))) for p in run_all.section_scripts()])')
     assert "('03_nn_iris/exercises/90_softplus.py', 'exercise')" in scripts.stdout
+    site = python('-c', "import sys; sys.path.insert(0, 'docs'); import build_site, run_all; pages = [page for page, "
+                        "_, _ in build_site.pages_in_slide_order()]; i = pages.index('03_nn_iris/exercises/90_softplus"
+                        ".py'); print(pages[i - 1]); print(run_all.script_title(pages[i]))")
+    after, title = site.stdout.splitlines()  # Its site page after its slide's, titled as test_site.py wants
+    assert after == '03_nn_iris/activation_funcs.py' and is_a_title(title), (site.stdout, site.stderr)
     classes = tmp_path / 'class'
     (classes / 'ann').mkdir(parents=True)
     (classes / 'ben').mkdir()
