@@ -34,6 +34,8 @@ SANDBOX_DISK = 256 * 2**20  # Bytes of each writable folder in the sandbox (in m
 HIDDEN_IN_REPO = ('results', 'data', 'my_exercises', '.git')
 ETC_FILES = ('/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/alternatives', '/etc/localtime')
 WORKER = REPO_ROOT / 'teachers' / 'worker.py'
+CPU_USED = {'seconds': 0.0}  # The workers' CPU time, as each said it last before it stopped (a benchmark's figure)
+CPU_LOCK = threading.Lock()
 
 
 class StartError(Exception):
@@ -178,6 +180,7 @@ class Worker:
         self.note = None                # Why a limit could not be set, where one could not
         self.stopping = stopping        # Set when the grading stops (Ctrl-C): no worker starts then
         self.log = self.source.parent / 'worker-errors.txt'
+        self.cpu = 0.0                  # CPU seconds the running worker said it used, so far
 
     def command(self):
         if self.bwrap:  # bwrap passes on its environment: the worker's, and nothing else of the grader's
@@ -213,6 +216,7 @@ class Worker:
             self.stop()
             raise StartError(f'the grading process did not start: {self.errors() or "no reason given"}')
         self.forking = bool(ready[0].get('forking'))
+        self.said_cpu(ready[0])
 
     def errors(self):
         try:
@@ -268,9 +272,18 @@ class Worker:
             self.stop()
             return 'ended', 'the answer ended the grading process (or wrote into its channel)', b''
         header, data = frame
+        self.said_cpu(header)
         return str(header.get('status')), str(header.get('detail', ''))[:500], data
 
+    def said_cpu(self, header):
+        cpu = header.get('cpu')
+        if isinstance(cpu, (int, float)) and cpu >= self.cpu:
+            self.cpu = float(cpu)
+
     def stop(self):
+        with CPU_LOCK:  # Outside a sandbox the grader counts it itself (its child, waited for)
+            CPU_USED['seconds'] += self.cpu if self.bwrap else 0.0
+        self.cpu = 0.0
         if self.process is not None:
             kill_tree(self.process)
             for stream in (self.process.stdin, self.process.stdout):
