@@ -186,15 +186,20 @@ def test_onehot_letters_notebook(notebooks, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/concepts/onehot_letters.py', args=f'--out-dir {tmp_path}',
                        data_dir=data_dir, extra_cells=['print(array.argmax(dim=1).tolist())'])
     lines = notebook_text(nb).splitlines()
-    assert lines[0] == 'LETTER_DICT: 57 letters' and lines[1].startswith(" 0 'a' 0x61    1 'b' 0x62")
-    assert lines[13:16] == ['0x61 0x62 0x63', "0x2d 'E'", 'False']
+    assert lines[0] == 'LETTER_DICT: 57 letters (index, letter, ASCII code)'
+    assert lines[1].startswith(" 0 'a' 0x61    1 'b' 0x62")
+    assert lines[13:16] == ["ASCII codes: 'a' 0x61, 'b' 0x62, 'c' 0x63", "ASCII code of '-': 0x2d; 0x45 is 'E'",
+                            "'-' in LETTER_DICT: False"]  # Each number says what it is
     assert 'by hand 4 ones  F.one_hot 4 ones  largest difference 0' in lines
     assert 'by hand 4 ones  text2onehot 4 ones  largest difference 0' in lines
-    assert 'C: ' + '0' * 28 + '1' + '0' * 28 in lines and '[28, 7, 14, 8]' in lines
+    assert 'C: ' + '0' * 28 + '1' + '0' * 28 in lines
+    assert 'Index of each letter (the 1 of its row): [28, 7, 14, 8]' in lines
+    assert "Distance of the one-hot vectors: 'a' to 'b' 1.4142, 'a' to 'z' 1.4142" in lines
+    assert "LETTER_DICT.find('-'): -1" in lines
     assert "unicode2ascii('Au-Yong'): 'AuYong'" in lines and 'text2onehot(\'Au-Yong\') reads "Au\'Yong"' in lines
     assert 'Names: 6 in 3 languages; unicode2ascii changes 4 of them' in lines
     assert "  dropped '-' (0x2D) 1 time, e.g. 'Au-Yong' -> 'AuYong'" in lines
     assert "  dropped 'ß' (0xDF) 1 time, e.g. 'Groß' -> 'Gro'" in lines
-    assert lines[-3] == '0 Chinese, 1 German, 2 Irish'  # Irish, the file's name (the slide: 'Iris')
+    assert lines[-3] == 'The 3 classes: 0 Chinese, 1 German, 2 Irish'  # Irish, the file's name (the slide: 'Iris')
     assert lines[-1] == '[28, 7, 14, 8]'
     assert (tmp_path / 'onehot_letters.png').is_file() and notebook_images(nb) == 1
