@@ -2,6 +2,7 @@
 independent computation (SciPy, NumPy, PyTorch's module, finite differences, an exact expectation), and each
 script once as a notebook with tiny options; with DL_DATA_DIR, the training scripts learn on the real MNIST."""
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -139,6 +140,12 @@ def test_dropout_by_hand_is_nn_dropout_with_its_mask_and_dropconnect_averages_to
     y = nn.Dropout(0.3).train()(x)
     assert torch.allclose(dropout.dropout(x, (y != 0).double(), 0.3), y, rtol=0, atol=1e-15)
     assert 0.25 < (y == 0).double().mean() < 0.35
+    torch.manual_seed(8)
+    y = nn.Dropout(0.3).train()(x)
+    assert torch.equal(dropout.mask_by_hand(x.shape, 0.3, seed=8), (y != 0).double())  # nn.Dropout's CPU draw
+    mean, std = torch.tensor([-1., 0., 2.], dtype=torch.float64), torch.tensor([0.5, 1., 2.], dtype=torch.float64)
+    samples = (mean + std * torch.randn(400_000, 3, dtype=torch.float64)).clamp(min=0).mean(0)
+    assert torch.allclose(dropout.relu_of_gaussian(mean, std), samples, atol=0.01)  # E[ReLU(u)], u ~ N(mean, std^2)
     # DropConnect's exact expectation: every mask of a 2 x 3 weight, weighted by its probability, gives nn.Linear
     p, linear = 0.4, nn.Linear(3, 2).double()
     weight, bias, x = linear.weight.detach(), linear.bias.detach(), torch.randn(3, dtype=torch.float64)
@@ -156,9 +163,13 @@ def test_dropout_by_hand_is_nn_dropout_with_its_mask_and_dropconnect_averages_to
 def test_dropout_notebook(notebooks, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/dropout.py', args=f'--out-dir {tmp_path} --p 0.2')
     text = notebook_text(nb)
-    dropped = float(text.split('Dropped: ')[1].split()[0])
+    dropped = float(text.split('Dropped by nn.Dropout: ')[1].split()[0])
     assert abs(dropped - 0.2) < 0.01 and 'Kept units scaled by 1.250000 = 1 / (1 - p) = 1.250000' in text
-    assert text.count('largest difference 0.0') == 3  # by hand = nn.Dropout; eval: x; columns dropped = Dropout
+    assert "Masks: by hand (u < 1 - p) against nn.Dropout's zeros: 0 of 100000 units differ" in text  # Drawn by hand
+    found = [float(value) for value in re.findall(r'largest difference (\d[\d.e+-]*)', text)]
+    # by hand = nn.Dropout; eval: x; DropConnect's mean; after a ReLU: the scaling rule, the Gaussian; columns dropped
+    assert len(found) == 6 and max(found[0], found[1], found[5]) <= 1e-15 and found[2] < 0.02
+    assert found[4] < found[3]  # DropConnect's Gaussian inference is nearer the true mean than the scaling rule
     assert 'eval: x [0.2, 0.5, 1.0, 2.0]  nn.Dropout [0.2, 0.5, 1.0, 2.0]' in text
     without = eval(text.split('mean without the 1 / (1 - p)')[1].splitlines()[0])  # About (1 - p) x
     assert np.allclose(without, 0.8 * np.array([0.2, 0.5, 1.0, 2.0]), rtol=0.05)
