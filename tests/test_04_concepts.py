@@ -113,6 +113,10 @@ def test_receptive_fields_match_which_pixels_change_the_unit(pooling):
         assert size == (cols.max() - cols.min() + 1).item() == fields[name] and changed.sum() == size ** 2, name
         assert torch.equal(masks[name], changed), name  # The same pixels as the gradient found
     assert fields['fc3'] == 28 and masks['fc3'].all()
+    plain = pooling.layers_without_pooling(model)  # The same two convolutions, no pool1 between them
+    plain_fields, plain_masks = pooling.receptive_fields(plain), pooling.gradient_fields(plain, n_inputs=4)
+    assert plain_fields == {'conv1': 3, 'conv2': 5} and fields['conv2'] == 8  # Pooling widens conv2's field
+    assert plain_masks['conv2'].sum() == 25 and pooling.bounding_box(plain_masks['conv2'])[2:] == (5, 5)
 
 
 def test_pooling_notebook(notebooks, tmp_path):
@@ -124,6 +128,8 @@ def test_pooling_notebook(notebooks, tmp_path):
     assert 'nn.MaxPool2d(2).stride: 2' in text
     for name, size in [('conv1', 3), ('pool1', 4), ('conv2', 8), ('pool2', 10), ('fc3', 28)]:
         assert f'{name}: by the rule {size} x {size}  by the gradient {size} x {size} ({size * size} pixels' in text
+    assert '  conv2: by the rule 5 x 5  by the gradient 5 x 5 (25 pixels' in text  # Without pooling
+    assert "conv2's receptive field: without pooling 5 x 5, with pool1 8 x 8" in text
     assert notebook_images(nb) == 1 and (tmp_path / 'pooling_layers.png').is_file()
 
 
