@@ -108,6 +108,13 @@ def test_vanishing_in_time_notebook(notebooks, tmp_path):
     factors = dict(re.findall(r"^(.*): 'France' 20 steps back .* a factor of (\S+) a step$", text, re.MULTILINE))
     assert float(factors['RNN']) < 0.8 and float(factors['LSTM, bias of f + 3']) > 0.9  # It vanishes; kept
     assert 0 < float(text.splitlines()[-1]) < 0.8
+    # The LSTM's rise toward the first inputs is its empty cell state: from a full one (c_0 = c_T) the first input's
+    # gradient is smaller, from h_0 = h_T with c_0 = 0 it is not; the cell state grows step after step
+    first = dict(re.findall(r'^  from (.*?) *: \|\|dh_T/dx_t\|\| \S+ at the distance 20, (\S+) at 24', text, re.M))
+    assert float(first['c_0 = c_T, h_0 = 0']) < 0.9 * float(first['c_0 = h_0 = 0'])
+    assert float(first['c_0 = 0, h_0 = h_T']) > 0.9 * float(first['c_0 = h_0 = 0'])
+    cell = [float(value) for value in re.search(r'mean \|c_t\|(.*)', text).group(1).split()]
+    assert cell == sorted(cell) and len(cell) == 6
     assert (tmp_path / 'vanishing_in_time.png').is_file() and notebook_images(nb) == 1
 
 
