@@ -160,12 +160,27 @@ def test_lstm_gru_equations_notebook(notebooks, tmp_path):
     text = notebook_text(nb)
     found = differences(text)
     slides_forms = {"LSTM h_t with the slide's cell row (W_o, U_o, b_o)", "GRU h_t with the slide's U_h (r_t * h)",
-                    "GRU h_t with the slide's z_t (writes h~_t)"}
-    assert len(found) == 9 and slides_forms < set(found)
+                    "GRU h_t with the slide's z_t (writes h~_t)", 'r_t = 1: h~_t from h_{t-1}'}
+    assert len(found) == 12 and slides_forms < set(found)
     assert min(found[label] for label in slides_forms) > 1e-3
     assert max(value for label, value in found.items() if label not in slides_forms) <= 1e-12
-    assert text.count('largest difference') == 9 and text.splitlines()[-1] == '3 3'
+    # The slides' gate meanings: f_t = 1 keeps c_{t-1} exactly; r_t = 0 forgets h_{t-1} (r_t = 1 keeps it: above)
+    assert found['f_t = 1, i_t = 0: c_t'] == 0 and found['r_t = 0: h~_t from h_{t-1}'] == 0
+    assert text.count('largest difference') == 12 and text.splitlines()[-1] == '3 3'
     assert (tmp_path / 'lstm_gru_gates.png').is_file() and notebook_images(nb) == 1
+
+
+def test_pinned_gates_are_exactly_one_or_zero():
+    torch.manual_seed(5)
+    lstm, gru = nn.LSTMCell(3, 4).double(), nn.GRUCell(3, 4).double()
+    x, h, c = (random_sequence(1, size, seed=k)[0] for k, size in enumerate((3, 4, 4)))
+    with torch.no_grad():
+        h_1, c_1 = equations.pinned(lstm, {'f': -1, 'i': +1, 'o': +1})(x, (h, c))  # Forget all, write all, reveal all
+        gates = equations.lstm_step(x, h, c, dict(equations.lstm_weights(lstm)))[2]
+        torch.testing.assert_close(c_1, gates['c~'], rtol=0, atol=1e-15)  # c_t = c~_t: c_{t-1} forgotten (f_t = 0)
+        torch.testing.assert_close(h_1, torch.tanh(c_1), rtol=0, atol=1e-15)
+        torch.testing.assert_close(equations.pinned(gru, {'z': +1})(x, h), h, rtol=0, atol=1e-15)  # z_t = 1 keeps h
+    assert lstm.bias_ih.abs().max() < 1  # The cell given is left as it was
 
 
 # onehot_letters.py -------------------------------------------------------------------------------------------
