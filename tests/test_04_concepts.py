@@ -251,14 +251,42 @@ def test_mycnn_variants_keep_mycnn_and_change_only_what_they_say():
 
 def test_mnist_try_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/mnist_try.py', data_dir=fake_mnist,
-                       args=f'--out-dir {tmp_path} --device cpu --train-size 64 --test-size 40 '
+                       args=f'--out-dir {tmp_path} --device cpu --train-size 64 --test-size 40 --seeds 2 '
                             '--variants mycnn skip batch-norm')
     text = notebook_text(nb)
     assert text.count('largest difference ') == 4 and 'Training images: 64 of 400, test images: 40 of 200' in text
     differences = [float(part.split()[0].rstrip(',')) for part in text.split('largest difference ')[1:]]
     assert max(differences) <= 1e-6
-    assert '| MyCNN | ' in text and '| one more conv + skip | ' in text and '| batch norm | ' in text
+    assert 'Budget of every variant: 64 images, 1 epoch(s) (2 steps of 32), SGD lr 0.05 momentum 0.9, seeds 777, 778' \
+        in text
+    # Each variant's spread over the seeds: every seed's accuracy, and the table's mean (lowest-highest)
+    rows = {name: (mean, spread) for name, mean, spread in
+            re.findall(r'^\| (MyCNN|one more conv \+ skip|batch norm) \| (\S+) % \((\S+)\) \|', text, re.M)}
+    assert len(rows) == 3 and len(re.findall(r'test accuracy \S+ \S+ \(seeds 777 778\), mean ', text)) == 3
+    for mean, spread in rows.values():
+        low, high = map(float, spread.split('-'))
+        assert low <= float(mean) <= high
+    assert text.count('| within the spread |') + text.count('| better (beyond the spread) |') + \
+        text.count('| worse (beyond the spread) |') == 2  # A verdict for each variant against MyCNN
+    assert "MyCNN's 1,630,090 parameters: 1,606,144 of them (98.5%) in fc3" in text
+    assert '| 1,630,090 | 32.2 |' in text  # MyCNN's parameters and its training MFLOP per image
     assert notebook_images(nb) == 1 and (tmp_path / 'mnist_try.png').is_file()
+
+
+def test_mnist_try_work_and_claims():
+    mnist_try = load_script(TRY)
+    # MyCNN's multiply-adds per image: conv1, conv2, fc3, fc4; a training step is the forward pass three times (the
+    # forward, the gradients of the weights and of the inputs) less the gradient of the image itself (conv1's input)
+    conv1, conv2, fc3, fc4 = 32 * 28 * 28 * 9, 64 * 14 * 14 * 32 * 9, 64 * 7 * 7 * 512, 512 * 10
+    assert mnist_try.training_flops(mnist_try.MyCNN()) == 2 * (3 * (conv1 + conv2 + fc3 + fc4) - conv1)
+    skip, more = mnist_try.VARIANTS['skip'][1], mnist_try.VARIANTS['more-layers'][1]
+    assert mnist_try.training_flops(mnist_try.MyCNNVariant(**skip)) == \
+        mnist_try.training_flops(mnist_try.MyCNNVariant(**more))  # The same work: a skip connection adds no product
+    against = mnist_try.against
+    assert against([0.7, 0.8], [0.5, 0.69]) == 'better (beyond the spread)'
+    assert against([0.4, 0.5], [0.51, 0.6]) == 'worse (beyond the spread)'
+    assert against([0.5, 0.8], [0.6, 0.7]) == 'within the spread' == against([0.6, 0.7], [0.65, 0.9])
+    assert against([0.9], [0.1]) == 'one seed: no spread, no claim'
 
 
 # The real MNIST (with DL_DATA_DIR) -----------------------------------------------------------------
@@ -272,8 +300,14 @@ def test_real_mnist_skip_connections_train_where_plain_nets_do_not(real_data_dir
 
 
 @pytest.mark.realdata
-def test_real_mnist_try_variants_learn(real_data_dir, tmp_path):
-    result = run_main(TRY, '--train-size', '2000', '--test-size', '500', '--variants', 'mycnn', 'batch-norm',
-                      '--device', 'cpu', '--data-dir', real_data_dir, '--out-dir', tmp_path)
+def test_real_mnist_try_claims_hold_at_the_stated_budget(real_data_dir, tmp_path):
+    """The default budget and seeds: batch norm better than MyCNN, one more conv layer worse, and the skip connection
+    better than one more conv layer without it, each beyond the spread of the 3 seeds (the docstring's claims)."""
+    result = run_main(TRY, '--variants', 'mycnn', 'more-layers', 'skip', 'batch-norm', '--device', 'cpu',
+                      '--data-dir', real_data_dir, '--out-dir', tmp_path)
     assert result.code == 0, result.err
-    assert all(value['accuracy'] > 0.7 for value in result.vars['results'].values())
+    results = result.vars['results']
+    assert all(len(value['accuracies']) == 3 and value['accuracy'] > 0.25 for value in results.values())
+    assert results['batch norm']['verdict'] == 'against MyCNN: better (beyond the spread)'
+    assert results['one more conv layer']['verdict'] == 'against MyCNN: worse (beyond the spread)'
+    assert results['one more conv + skip']['also'] == 'against one more conv layer: better (beyond the spread)'
