@@ -200,6 +200,56 @@ def test_skip_jacobian_by_hand_matches_finite_differences_and_the_plain_gradient
     residual = skip.first_layer_gradient_norm(skip.DeepNet(50, skip=True), images, labels)
     assert plain < 1e-10 < 1e-2 < residual
     assert len(skip.DeepNet(20, skip=True).blocks) == 9 and skip.smooth([1, 3, 5], 2).tolist() == [1, 2, 4]
+    # The block is the pre-activation one: no ReLU after the addition, so x + F(x) passes a negative x unchanged
+    block = skip.Block(5, skip=True)
+    with torch.no_grad():
+        block.linear2.weight.zero_(), block.linear2.bias.zero_()
+        assert torch.equal(block(-torch.ones(5)), -torch.ones(5))
+
+
+def test_he_initialized_plain_net_keeps_its_gradient_and_trains():
+    """With He init the 50-layer plain net's gradient does not vanish (PyTorch's default: < 1e-10), and a 20-layer
+    plain net learns the fake digits; the skip nets' branches start scaled by 1/sqrt(blocks)."""
+    from conftest import fake_digits
+    skip = load_script(SKIP)
+    images, labels = fake_digits(512, seed=3)
+    images, labels = torch.tensor(images) / 255., torch.tensor(labels, dtype=torch.long)
+    torch.manual_seed(0)
+    plain = skip.make_net(50, skip=False, init='he')
+    weights = torch.cat([module.weight.flatten() for module in plain.modules() if isinstance(module, nn.Linear)][1:])
+    assert abs(weights.std().item() - (2 / skip.WIDTH) ** 0.5) < 0.01  # std sqrt(2 / fan_in), fan_in = 64
+    assert all((module.bias == 0).all() for module in plain.modules() if isinstance(module, nn.Linear))
+    assert skip.first_layer_gradient_norm(plain, images[:64], labels[:64]) > 1e-2
+    torch.manual_seed(0)
+    residual = skip.make_net(20, skip=True, init='he')
+    unscaled = skip.he_init(skip.DeepNet(20, skip=True), scale_branches=False)
+    ratio = residual.blocks[0].linear2.weight.std() / unscaled.blocks[0].linear2.weight.std()
+    assert abs(ratio.item() - 1 / 9 ** 0.5) < 0.05  # 9 blocks
+    generator = torch.Generator().manual_seed(0)
+    torch.manual_seed(0)
+    losses = skip.train_steps(skip.make_net(20, skip=False, init='he'), images, labels, 150, 32, 0.02, generator)
+    assert losses[0] > 2.0 and np.mean(losses[-20:]) < 1.0  # Learns (a guess is ln 10 = 2.30)
+
+
+def test_skip_verdicts_are_built_from_the_numbers():
+    skip = load_script(SKIP)
+    def run(depth, is_skip, init, final, gradient):
+        return skip.run_name(depth, is_skip, init), {'depth': depth, 'skip': is_skip, 'init': init,
+                                                     'final_loss': final, 'gradient': gradient}
+    results = dict([run(6, False, 'default', 1.2, 1e-2), run(50, False, 'default', 2.30, 1e-19),
+                    run(6, True, 'default', 0.28, 0.5), run(50, True, 'default', 0.2, 0.8),
+                    run(6, False, 'he', 0.22, 1.2), run(50, False, 'he', 1.52, 0.17),
+                    run(6, True, 'he', 0.21, 2.2), run(50, True, 'he', 0.22, 2.0)])
+    default = skip.verdicts(results, [6, 50], 'default')
+    assert 'stay at a guess (50: 2.30, first-layer gradient 1e-19 (vanished))' in default[0]
+    assert 'the plain nets of 50 layers do not learn because their gradient vanished' in default[2]
+    assert default[2].endswith('the skip nets learn at every depth')
+    he = skip.verdicts(results, [6, 50], 'he')
+    assert he[0] == 'He init, plain nets, final training loss by depth: learn (6: 0.22, 50: 1.52)'
+    assert 'plain +1.30, skip +0.01: the deeper plain net ends worse (the degradation problem); the skip ' \
+           'connection closes the gap' in he[2]
+    results.update([run(50, False, 'he', 0.24, 0.17)])
+    assert skip.verdicts(results, [6, 50], 'he')[2].endswith('the deeper plain net is not worse here')
 
 
 def test_skip_connection_notebook(notebooks, fake_mnist, tmp_path):
@@ -207,9 +257,22 @@ def test_skip_connection_notebook(notebooks, fake_mnist, tmp_path):
                        args=f'--out-dir {tmp_path} --depths 4 20 --steps 3 --batch-size 8', data_dir=fake_mnist)
     text = notebook_text(nb)
     assert 'by hand I + dF/dx, autograd: largest difference 0.0e+00' in text
+    assert "PyTorch's default init:" in text and 'He init:' in text
     for name in ('4 layers, plain', '4 layers, skip', '20 layers, plain', '20 layers, skip'):
-        assert f'{name}: first layer gradient norm ' in text
+        assert text.count(f'{name}: first layer gradient norm ') == 2  # One per initialization
+    assert re.search(r'training loss \d\.\d{3} \(first step\) -> \d\.\d{3} \(last 20 steps\)  test accuracy ', text)
+    assert "PyTorch's default init, plain nets, final training loss by depth: " in text
+    assert 'He init, skip nets, final training loss by depth: ' in text
+    assert re.search(r'He init without scaling the branches, 20 layers, skip: the loss before training \d+', text)
     assert notebook_images(nb) == 1 and (tmp_path / 'skip_connection.png').is_file()
+
+
+def test_skip_connection_one_init(tmp_path, fake_mnist):
+    result = run_main(SKIP, '--depths', '4', '--steps', '2', '--batch-size', '8', '--inits', 'he',
+                      '--data-dir', fake_mnist, '--out-dir', tmp_path)
+    assert result.code == 0, result.err
+    assert list(result.vars['results']) == ['4 layers, plain, he', '4 layers, skip, he']
+    assert "PyTorch's default init" not in result.out and (tmp_path / 'skip_connection.png').is_file()
 
 
 def test_skip_connection_odd_depth_is_refused(tmp_path):
@@ -294,9 +357,26 @@ def test_mnist_try_work_and_claims():
 def test_real_mnist_skip_connections_train_where_plain_nets_do_not(real_data_dir, tmp_path):
     result = run_main(SKIP, '--depths', '20', '--steps', '150', '--data-dir', real_data_dir, '--out-dir', tmp_path)
     assert result.code == 0, result.err
-    plain, residual = result.vars['results']['20 layers, plain'], result.vars['results']['20 layers, skip']
+    results = result.vars['results']
+    plain, residual = results['20 layers, plain, default'], results['20 layers, skip, default']
     assert np.mean(plain['losses'][-20:]) > 2.2 and np.mean(residual['losses'][-20:]) < 0.8
     assert residual['accuracy'] > 0.8 > 0.2 > plain['accuracy']
+    # He init: the plain net trains (worse than the skip net), the skip net as well as from the default init
+    plain_he, residual_he = results['20 layers, plain, he'], results['20 layers, skip, he']
+    assert np.mean(plain_he['losses'][-20:]) < 2.0 and plain_he['accuracy'] > 0.5
+    assert np.mean(residual_he['losses'][-20:]) < 0.8 and residual_he['accuracy'] > 0.8
+
+
+@pytest.mark.realdata
+def test_real_mnist_he_init_deeper_plain_net_is_worse_and_skip_closes_the_gap(real_data_dir, tmp_path):
+    """The degradation result at the script's defaults, He init only: the 50-layer plain net ends clearly above the
+    6-layer one, the skip nets end close together."""
+    result = run_main(SKIP, '--depths', '6', '50', '--inits', 'he', '--data-dir', real_data_dir, '--out-dir', tmp_path)
+    assert result.code == 0, result.err
+    final = {name: value['final_loss'] for name, value in result.vars['results'].items()}
+    assert final['50 layers, plain, he'] - final['6 layers, plain, he'] > 0.5
+    assert abs(final['50 layers, skip, he'] - final['6 layers, skip, he']) < 0.1
+    assert 'the deeper plain net ends worse (the degradation problem); the skip connection closes the gap' in result.out
 
 
 @pytest.mark.realdata
