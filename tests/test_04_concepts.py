@@ -225,10 +225,19 @@ def test_he_initialized_plain_net_keeps_its_gradient_and_trains():
     unscaled = skip.he_init(skip.DeepNet(20, skip=True), scale_branches=False)
     ratio = residual.blocks[0].linear2.weight.std() / unscaled.blocks[0].linear2.weight.std()
     assert abs(ratio.item() - 1 / 9 ** 0.5) < 0.05  # 9 blocks
-    generator = torch.Generator().manual_seed(0)
-    torch.manual_seed(0)
-    losses = skip.train_steps(skip.make_net(20, skip=False, init='he'), images, labels, 150, 32, 0.02, generator)
-    assert losses[0] > 2.0 and np.mean(losses[-20:]) < 1.0  # Learns (a guess is ln 10 = 2.30)
+    final = {}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # As the script runs (the sums' order, so the numbers, depend on the threads)
+    try:
+        for init in ('he', 'default'):
+            generator = torch.Generator().manual_seed(0)
+            torch.manual_seed(0)
+            losses = skip.train_steps(skip.make_net(20, skip=False, init=init), images, labels, 150, 32, 0.01,
+                                      generator)
+            final[init] = np.mean(losses[-20:])
+    finally:
+        torch.set_num_threads(threads)
+    assert final['he'] < 2.0 < 2.25 < final['default']  # He init learns; the default stays at a guess (ln 10 = 2.30)
 
 
 def test_skip_verdicts_are_built_from_the_numbers():
