@@ -224,6 +224,8 @@ def test_l2_term_is_weight_decay(of):
         torch.testing.assert_close(g, 0.3 * p.detach(), rtol=0, atol=1e-15)  # d/dw (lambda/2) w^2 = lambda w
     assert of.compare_weight_decay(torch.optim.SGD) < 1e-12 and of.compare_weight_decay(torch.optim.Adam) < 1e-12
     assert of.compare_weight_decay(torch.optim.AdamW) > 1e-4  # Decoupled: not the L2 term
+    for optimizer_class in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW):  # lambda 0: no decay either way
+        assert of.compare_weight_decay(optimizer_class, weight_decay=0.0) == 0  # (AdamW's default 0.01 is not used)
 
 
 def test_splits_are_disjoint_and_the_validation_loss_turns_up(of):
@@ -252,7 +254,8 @@ def test_overfitting_notebook(notebooks, tmp_path):
     assert sgd < 1e-12 and adam < 1e-12 and adamw > 1e-4
     folds = re.findall(r'5-fold cross-validation, weight decay [\d.]+: validation loss [\d.]+ \+- [\d.]+', text)
     assert len(folds) == 2
-    assert len(re.findall(r'^  .* loss [\d.]+  accuracy [\d.]+$', text, re.M)) == 4
+    assert 'Chosen with the training and validation data only: weight decay ' in text
+    assert len(re.findall(r'^On the 1000 test points, looked at once: loss [\d.]+  accuracy [\d.]+$', text, re.M)) == 1
     assert text.splitlines()[-1] == '3 80'
     assert notebook_images(nb) == 1 and (tmp_path / 'overfitting.png').stat().st_size > 10_000
 

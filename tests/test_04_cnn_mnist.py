@@ -390,9 +390,16 @@ def test_class_styles_same_parameters_and_outputs():
     assert torch.allclose(model(torch.rand(2, 1, 28, 28)).exp().sum(1), torch.ones(2))
 
 
+SLIDE_SIZES = [  # conv_output_size.py's first lines: the slide's four examples, the formula beside nn.Conv1d
+    'input_size=7, kernel_size=3, padding=0, stride=1: formula 5, nn.Conv1d 5',
+    'input_size=7, kernel_size=3, padding=1, stride=1: formula 7, nn.Conv1d 7',
+    'input_size=7, kernel_size=3, padding=0, stride=3: formula 2, nn.Conv1d 2',
+    'input_size=7, kernel_size=3, padding=0, stride=1, dilation=2: formula 3, nn.Conv1d 3']
+
+
 def test_conv_output_size_matches_pytorch():
     result = run_main(CONV_SIZE)
-    assert result.out.splitlines()[:4] == ['5', '7', '2', '3']  # The slide's examples
+    assert result.out.splitlines()[:4] == SLIDE_SIZES  # The slide's examples, each labelled, nn.Conv1d beside
     assert result.vars['n_cases'] > 300 and result.vars['mismatches'] == []
     conv_output_size = result.vars['conv_output_size']
     assert conv_output_size(28, 3, padding=1) == 28 and conv_output_size(28, 2, stride=2) == 14
@@ -533,7 +540,7 @@ def test_cnn_class_styles_notebook(notebooks):
 def test_conv_output_size_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/concepts/conv_output_size.py', extra_cells=['print(len(mismatches))'])
     text = notebook_text(nb)
-    assert text.splitlines()[:4] == ['5', '7', '2', '3'] and ' matches nn.Conv1d and nn.Conv2d in ' in text
+    assert text.splitlines()[:4] == SLIDE_SIZES and ' matches nn.Conv1d and nn.Conv2d in ' in text
     assert text.splitlines()[-1] == '0' and notebook_images(nb) == 0
 
 

@@ -2,6 +2,7 @@
 independent computation (SciPy, NumPy, PyTorch's module, finite differences, an exact expectation), and each
 script once as a notebook with tiny options; with DL_DATA_DIR, the training scripts learn on the real MNIST."""
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -112,6 +113,10 @@ def test_receptive_fields_match_which_pixels_change_the_unit(pooling):
         assert size == (cols.max() - cols.min() + 1).item() == fields[name] and changed.sum() == size ** 2, name
         assert torch.equal(masks[name], changed), name  # The same pixels as the gradient found
     assert fields['fc3'] == 28 and masks['fc3'].all()
+    plain = pooling.layers_without_pooling(model)  # The same two convolutions, no pool1 between them
+    plain_fields, plain_masks = pooling.receptive_fields(plain), pooling.gradient_fields(plain, n_inputs=4)
+    assert plain_fields == {'conv1': 3, 'conv2': 5} and fields['conv2'] == 8  # Pooling widens conv2's field
+    assert plain_masks['conv2'].sum() == 25 and pooling.bounding_box(plain_masks['conv2'])[2:] == (5, 5)
 
 
 def test_pooling_notebook(notebooks, tmp_path):
@@ -123,6 +128,8 @@ def test_pooling_notebook(notebooks, tmp_path):
     assert 'nn.MaxPool2d(2).stride: 2' in text
     for name, size in [('conv1', 3), ('pool1', 4), ('conv2', 8), ('pool2', 10), ('fc3', 28)]:
         assert f'{name}: by the rule {size} x {size}  by the gradient {size} x {size} ({size * size} pixels' in text
+    assert '  conv2: by the rule 5 x 5  by the gradient 5 x 5 (25 pixels' in text  # Without pooling
+    assert "conv2's receptive field: without pooling 5 x 5, with pool1 8 x 8" in text
     assert notebook_images(nb) == 1 and (tmp_path / 'pooling_layers.png').is_file()
 
 
@@ -139,6 +146,12 @@ def test_dropout_by_hand_is_nn_dropout_with_its_mask_and_dropconnect_averages_to
     y = nn.Dropout(0.3).train()(x)
     assert torch.allclose(dropout.dropout(x, (y != 0).double(), 0.3), y, rtol=0, atol=1e-15)
     assert 0.25 < (y == 0).double().mean() < 0.35
+    torch.manual_seed(8)
+    y = nn.Dropout(0.3).train()(x)
+    assert torch.equal(dropout.mask_by_hand(x.shape, 0.3, seed=8), (y != 0).double())  # nn.Dropout's CPU draw
+    mean, std = torch.tensor([-1., 0., 2.], dtype=torch.float64), torch.tensor([0.5, 1., 2.], dtype=torch.float64)
+    samples = (mean + std * torch.randn(400_000, 3, dtype=torch.float64)).clamp(min=0).mean(0)
+    assert torch.allclose(dropout.relu_of_gaussian(mean, std), samples, atol=0.01)  # E[ReLU(u)], u ~ N(mean, std^2)
     # DropConnect's exact expectation: every mask of a 2 x 3 weight, weighted by its probability, gives nn.Linear
     p, linear = 0.4, nn.Linear(3, 2).double()
     weight, bias, x = linear.weight.detach(), linear.bias.detach(), torch.randn(3, dtype=torch.float64)
@@ -156,9 +169,13 @@ def test_dropout_by_hand_is_nn_dropout_with_its_mask_and_dropconnect_averages_to
 def test_dropout_notebook(notebooks, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/dropout.py', args=['--out-dir', tmp_path, '--p', '0.2'])
     text = notebook_text(nb)
-    dropped = float(text.split('Dropped: ')[1].split()[0])
+    dropped = float(text.split('Dropped by nn.Dropout: ')[1].split()[0])
     assert abs(dropped - 0.2) < 0.01 and 'Kept units scaled by 1.250000 = 1 / (1 - p) = 1.250000' in text
-    assert text.count('largest difference 0.0') == 3  # by hand = nn.Dropout; eval: x; columns dropped = Dropout
+    assert "Masks: by hand (u < 1 - p) against nn.Dropout's zeros: 0 of 100000 units differ" in text  # Drawn by hand
+    found = [float(value) for value in re.findall(r'largest difference (\d[\d.e+-]*)', text)]
+    # by hand = nn.Dropout; eval: x; DropConnect's mean; after a ReLU: the scaling rule, the Gaussian; columns dropped
+    assert len(found) == 6 and max(found[0], found[1], found[5]) <= 1e-15 and found[2] < 0.02
+    assert found[4] < found[3]  # DropConnect's Gaussian inference is nearer the true mean than the scaling rule
     assert 'eval: x [0.2, 0.5, 1.0, 2.0]  nn.Dropout [0.2, 0.5, 1.0, 2.0]' in text
     without = eval(text.split('mean without the 1 / (1 - p)')[1].splitlines()[0])  # About (1 - p) x
     assert np.allclose(without, 0.8 * np.array([0.2, 0.5, 1.0, 2.0]), rtol=0.05)
@@ -183,6 +200,65 @@ def test_skip_jacobian_by_hand_matches_finite_differences_and_the_plain_gradient
     residual = skip.first_layer_gradient_norm(skip.DeepNet(50, skip=True), images, labels)
     assert plain < 1e-10 < 1e-2 < residual
     assert len(skip.DeepNet(20, skip=True).blocks) == 9 and skip.smooth([1, 3, 5], 2).tolist() == [1, 2, 4]
+    # The block is the pre-activation one: no ReLU after the addition, so x + F(x) passes a negative x unchanged
+    block = skip.Block(5, skip=True)
+    with torch.no_grad():
+        block.linear2.weight.zero_(), block.linear2.bias.zero_()
+        assert torch.equal(block(-torch.ones(5)), -torch.ones(5))
+
+
+def test_he_initialized_plain_net_keeps_its_gradient_and_trains():
+    """With He init the 50-layer plain net's gradient does not vanish (PyTorch's default: < 1e-10), and a 20-layer
+    plain net learns the fake digits; the skip nets' branches start scaled by 1/sqrt(blocks)."""
+    from conftest import fake_digits
+    skip = load_script(SKIP)
+    images, labels = fake_digits(512, seed=3)
+    images, labels = torch.tensor(images) / 255., torch.tensor(labels, dtype=torch.long)
+    torch.manual_seed(0)
+    plain = skip.make_net(50, skip=False, init='he')
+    weights = torch.cat([module.weight.flatten() for module in plain.modules() if isinstance(module, nn.Linear)][1:])
+    assert abs(weights.std().item() - (2 / skip.WIDTH) ** 0.5) < 0.01  # std sqrt(2 / fan_in), fan_in = 64
+    assert all((module.bias == 0).all() for module in plain.modules() if isinstance(module, nn.Linear))
+    assert skip.first_layer_gradient_norm(plain, images[:64], labels[:64]) > 1e-2
+    torch.manual_seed(0)
+    residual = skip.make_net(20, skip=True, init='he')
+    unscaled = skip.he_init(skip.DeepNet(20, skip=True), scale_branches=False)
+    ratio = residual.blocks[0].linear2.weight.std() / unscaled.blocks[0].linear2.weight.std()
+    assert abs(ratio.item() - 1 / 9 ** 0.5) < 0.05  # 9 blocks
+    final = {}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # As the script runs (the sums' order, so the numbers, depend on the threads)
+    try:
+        for init in ('he', 'default'):
+            generator = torch.Generator().manual_seed(0)
+            torch.manual_seed(0)
+            losses = skip.train_steps(skip.make_net(20, skip=False, init=init), images, labels, 150, 32, 0.01,
+                                      generator)
+            final[init] = np.mean(losses[-20:])
+    finally:
+        torch.set_num_threads(threads)
+    assert final['he'] < 2.0 < 2.25 < final['default']  # He init learns; the default stays at a guess (ln 10 = 2.30)
+
+
+def test_skip_verdicts_are_built_from_the_numbers():
+    skip = load_script(SKIP)
+    def run(depth, is_skip, init, final, gradient):
+        return skip.run_name(depth, is_skip, init), {'depth': depth, 'skip': is_skip, 'init': init,
+                                                     'final_loss': final, 'gradient': gradient}
+    results = dict([run(6, False, 'default', 1.2, 1e-2), run(50, False, 'default', 2.30, 1e-19),
+                    run(6, True, 'default', 0.28, 0.5), run(50, True, 'default', 0.2, 0.8),
+                    run(6, False, 'he', 0.22, 1.2), run(50, False, 'he', 1.52, 0.17),
+                    run(6, True, 'he', 0.21, 2.2), run(50, True, 'he', 0.22, 2.0)])
+    default = skip.verdicts(results, [6, 50], 'default')
+    assert 'stay at a guess (50: 2.30, first-layer gradient 1e-19 (vanished))' in default[0]
+    assert 'the plain nets of 50 layers do not learn because their gradient vanished' in default[2]
+    assert default[2].endswith('the skip nets learn at every depth')
+    he = skip.verdicts(results, [6, 50], 'he')
+    assert he[0] == 'He init, plain nets, final training loss by depth: learn (6: 0.22, 50: 1.52)'
+    assert 'plain +1.30, skip +0.01: the deeper plain net ends worse (the degradation problem); the skip ' \
+           'connection closes the gap' in he[2]
+    results.update([run(50, False, 'he', 0.24, 0.17)])
+    assert skip.verdicts(results, [6, 50], 'he')[2].endswith('the deeper plain net is not worse here')
 
 
 def test_skip_connection_notebook(notebooks, fake_mnist, tmp_path):
@@ -191,9 +267,22 @@ def test_skip_connection_notebook(notebooks, fake_mnist, tmp_path):
                        data_dir=fake_mnist)
     text = notebook_text(nb)
     assert 'by hand I + dF/dx, autograd: largest difference 0.0e+00' in text
+    assert "PyTorch's default init:" in text and 'He init:' in text
     for name in ('4 layers, plain', '4 layers, skip', '20 layers, plain', '20 layers, skip'):
-        assert f'{name}: first layer gradient norm ' in text
+        assert text.count(f'{name}: first layer gradient norm ') == 2  # One per initialization
+    assert re.search(r'training loss \d\.\d{3} \(first step\) -> \d\.\d{3} \(last 20 steps\)  test accuracy ', text)
+    assert "PyTorch's default init, plain nets, final training loss by depth: " in text
+    assert 'He init, skip nets, final training loss by depth: ' in text
+    assert re.search(r'He init without scaling the branches, 20 layers, skip: the loss before training \d+', text)
     assert notebook_images(nb) == 1 and (tmp_path / 'skip_connection.png').is_file()
+
+
+def test_skip_connection_one_init(tmp_path, fake_mnist):
+    result = run_main(SKIP, '--depths', '4', '--steps', '2', '--batch-size', '8', '--inits', 'he',
+                      '--data-dir', fake_mnist, '--out-dir', tmp_path)
+    assert result.code == 0, result.err
+    assert list(result.vars['results']) == ['4 layers, plain, he', '4 layers, skip, he']
+    assert "PyTorch's default init" not in result.out and (tmp_path / 'skip_connection.png').is_file()
 
 
 def test_skip_connection_odd_depth_is_refused(tmp_path):
@@ -236,13 +325,41 @@ def test_mycnn_variants_keep_mycnn_and_change_only_what_they_say():
 def test_mnist_try_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/mnist_try.py', data_dir=fake_mnist,
                        args=['--out-dir', tmp_path, '--device', 'cpu', '--train-size', '64', '--test-size', '40',
-                             '--variants', 'mycnn', 'skip', 'batch-norm'])
+                             '--seeds', '2', '--variants', 'mycnn', 'skip', 'batch-norm'])
     text = notebook_text(nb)
     assert text.count('largest difference ') == 4 and 'Training images: 64 of 400, test images: 40 of 200' in text
     differences = [float(part.split()[0].rstrip(',')) for part in text.split('largest difference ')[1:]]
     assert max(differences) <= 1e-6
-    assert '| MyCNN | ' in text and '| one more conv + skip | ' in text and '| batch norm | ' in text
+    assert 'Budget of every variant: 64 images, 1 epoch(s) (2 steps of 32), SGD lr 0.05 momentum 0.9, seeds 777, 778' \
+        in text
+    # Each variant's spread over the seeds: every seed's accuracy, and the table's mean (lowest-highest)
+    rows = {name: (mean, spread) for name, mean, spread in
+            re.findall(r'^\| (MyCNN|one more conv \+ skip|batch norm) \| (\S+) % \((\S+)\) \|', text, re.M)}
+    assert len(rows) == 3 and len(re.findall(r'test accuracy \S+ \S+ \(seeds 777 778\), mean ', text)) == 3
+    for mean, spread in rows.values():
+        low, high = map(float, spread.split('-'))
+        assert low <= float(mean) <= high
+    assert text.count('| within the spread |') + text.count('| better (beyond the spread) |') + \
+        text.count('| worse (beyond the spread) |') == 2  # A verdict for each variant against MyCNN
+    assert "MyCNN's 1,630,090 parameters: 1,606,144 of them (98.5%) in fc3" in text
+    assert '| 1,630,090 | 32.2 |' in text  # MyCNN's parameters and its training MFLOP per image
     assert notebook_images(nb) == 1 and (tmp_path / 'mnist_try.png').is_file()
+
+
+def test_mnist_try_work_and_claims():
+    mnist_try = load_script(TRY)
+    # MyCNN's multiply-adds per image: conv1, conv2, fc3, fc4; a training step is the forward pass three times (the
+    # forward, the gradients of the weights and of the inputs) less the gradient of the image itself (conv1's input)
+    conv1, conv2, fc3, fc4 = 32 * 28 * 28 * 9, 64 * 14 * 14 * 32 * 9, 64 * 7 * 7 * 512, 512 * 10
+    assert mnist_try.training_flops(mnist_try.MyCNN()) == 2 * (3 * (conv1 + conv2 + fc3 + fc4) - conv1)
+    skip, more = mnist_try.VARIANTS['skip'][1], mnist_try.VARIANTS['more-layers'][1]
+    assert mnist_try.training_flops(mnist_try.MyCNNVariant(**skip)) == \
+        mnist_try.training_flops(mnist_try.MyCNNVariant(**more))  # The same work: a skip connection adds no product
+    against = mnist_try.against
+    assert against([0.7, 0.8], [0.5, 0.69]) == 'better (beyond the spread)'
+    assert against([0.4, 0.5], [0.51, 0.6]) == 'worse (beyond the spread)'
+    assert against([0.5, 0.8], [0.6, 0.7]) == 'within the spread' == against([0.6, 0.7], [0.65, 0.9])
+    assert against([0.9], [0.1]) == 'one seed: no spread, no claim'
 
 
 # The real MNIST (with DL_DATA_DIR) -----------------------------------------------------------------
@@ -250,14 +367,37 @@ def test_mnist_try_notebook(notebooks, fake_mnist, tmp_path):
 def test_real_mnist_skip_connections_train_where_plain_nets_do_not(real_data_dir, tmp_path):
     result = run_main(SKIP, '--depths', '20', '--steps', '150', '--data-dir', real_data_dir, '--out-dir', tmp_path)
     assert result.code == 0, result.err
-    plain, residual = result.vars['results']['20 layers, plain'], result.vars['results']['20 layers, skip']
+    results = result.vars['results']
+    plain, residual = results['20 layers, plain, default'], results['20 layers, skip, default']
     assert np.mean(plain['losses'][-20:]) > 2.2 and np.mean(residual['losses'][-20:]) < 0.8
     assert residual['accuracy'] > 0.8 > 0.2 > plain['accuracy']
+    # He init: the plain net trains (worse than the skip net), the skip net as well as from the default init
+    plain_he, residual_he = results['20 layers, plain, he'], results['20 layers, skip, he']
+    assert np.mean(plain_he['losses'][-20:]) < 2.0 and plain_he['accuracy'] > 0.5
+    assert np.mean(residual_he['losses'][-20:]) < 0.8 and residual_he['accuracy'] > 0.8
 
 
 @pytest.mark.realdata
-def test_real_mnist_try_variants_learn(real_data_dir, tmp_path):
-    result = run_main(TRY, '--train-size', '2000', '--test-size', '500', '--variants', 'mycnn', 'batch-norm',
-                      '--device', 'cpu', '--data-dir', real_data_dir, '--out-dir', tmp_path)
+def test_real_mnist_he_init_deeper_plain_net_is_worse_and_skip_closes_the_gap(real_data_dir, tmp_path):
+    """The degradation result at the script's defaults, He init only: the 50-layer plain net ends clearly above the
+    6-layer one, the skip nets end close together."""
+    result = run_main(SKIP, '--depths', '6', '50', '--inits', 'he', '--data-dir', real_data_dir, '--out-dir', tmp_path)
     assert result.code == 0, result.err
-    assert all(value['accuracy'] > 0.7 for value in result.vars['results'].values())
+    final = {name: value['final_loss'] for name, value in result.vars['results'].items()}
+    assert final['50 layers, plain, he'] - final['6 layers, plain, he'] > 0.5
+    assert abs(final['50 layers, skip, he'] - final['6 layers, skip, he']) < 0.1
+    assert 'the deeper plain net ends worse (the degradation problem); the skip connection closes the gap' in result.out
+
+
+@pytest.mark.realdata
+def test_real_mnist_try_claims_hold_at_the_stated_budget(real_data_dir, tmp_path):
+    """The default budget and seeds: batch norm better than MyCNN, one more conv layer worse, and the skip connection
+    better than one more conv layer without it, each beyond the spread of the 3 seeds (the docstring's claims)."""
+    result = run_main(TRY, '--variants', 'mycnn', 'more-layers', 'skip', 'batch-norm', '--device', 'cpu',
+                      '--data-dir', real_data_dir, '--out-dir', tmp_path)
+    assert result.code == 0, result.err
+    results = result.vars['results']
+    assert all(len(value['accuracies']) == 3 and value['accuracy'] > 0.25 for value in results.values())
+    assert results['batch norm']['verdict'] == 'against MyCNN: better (beyond the spread)'
+    assert results['one more conv layer']['verdict'] == 'against MyCNN: worse (beyond the spread)'
+    assert results['one more conv + skip']['also'] == 'against one more conv layer: better (beyond the spread)'

@@ -108,6 +108,13 @@ def test_vanishing_in_time_notebook(notebooks, tmp_path):
     factors = dict(re.findall(r"^(.*): 'France' 20 steps back .* a factor of (\S+) a step$", text, re.MULTILINE))
     assert float(factors['RNN']) < 0.8 and float(factors['LSTM, bias of f + 3']) > 0.9  # It vanishes; kept
     assert 0 < float(text.splitlines()[-1]) < 0.8
+    # The LSTM's rise toward the first inputs is its empty cell state: from a full one (c_0 = c_T) the first input's
+    # gradient is smaller, from h_0 = h_T with c_0 = 0 it is not; the cell state grows step after step
+    first = dict(re.findall(r'^  from (.*?) *: \|\|dh_T/dx_t\|\| \S+ at the distance 20, (\S+) at 24', text, re.M))
+    assert float(first['c_0 = c_T, h_0 = 0']) < 0.9 * float(first['c_0 = h_0 = 0'])
+    assert float(first['c_0 = 0, h_0 = h_T']) > 0.9 * float(first['c_0 = h_0 = 0'])
+    cell = [float(value) for value in re.search(r'mean \|c_t\|(.*)', text).group(1).split()]
+    assert cell == sorted(cell) and len(cell) == 6
     assert (tmp_path / 'vanishing_in_time.png').is_file() and notebook_images(nb) == 1
 
 
@@ -153,12 +160,27 @@ def test_lstm_gru_equations_notebook(notebooks, tmp_path):
     text = notebook_text(nb)
     found = differences(text)
     slides_forms = {"LSTM h_t with the slide's cell row (W_o, U_o, b_o)", "GRU h_t with the slide's U_h (r_t * h)",
-                    "GRU h_t with the slide's z_t (writes h~_t)"}
-    assert len(found) == 9 and slides_forms < set(found)
+                    "GRU h_t with the slide's z_t (writes h~_t)", 'r_t = 1: h~_t from h_{t-1}'}
+    assert len(found) == 12 and slides_forms < set(found)
     assert min(found[label] for label in slides_forms) > 1e-3
     assert max(value for label, value in found.items() if label not in slides_forms) <= 1e-12
-    assert text.count('largest difference') == 9 and text.splitlines()[-1] == '3 3'
+    # The slides' gate meanings: f_t = 1 keeps c_{t-1} exactly; r_t = 0 forgets h_{t-1} (r_t = 1 keeps it: above)
+    assert found['f_t = 1, i_t = 0: c_t'] == 0 and found['r_t = 0: h~_t from h_{t-1}'] == 0
+    assert text.count('largest difference') == 12 and text.splitlines()[-1] == '3 3'
     assert (tmp_path / 'lstm_gru_gates.png').is_file() and notebook_images(nb) == 1
+
+
+def test_pinned_gates_are_exactly_one_or_zero():
+    torch.manual_seed(5)
+    lstm, gru = nn.LSTMCell(3, 4).double(), nn.GRUCell(3, 4).double()
+    x, h, c = (random_sequence(1, size, seed=k)[0] for k, size in enumerate((3, 4, 4)))
+    with torch.no_grad():
+        h_1, c_1 = equations.pinned(lstm, {'f': -1, 'i': +1, 'o': +1})(x, (h, c))  # Forget all, write all, reveal all
+        gates = equations.lstm_step(x, h, c, dict(equations.lstm_weights(lstm)))[2]
+        torch.testing.assert_close(c_1, gates['c~'], rtol=0, atol=1e-15)  # c_t = c~_t: c_{t-1} forgotten (f_t = 0)
+        torch.testing.assert_close(h_1, torch.tanh(c_1), rtol=0, atol=1e-15)
+        torch.testing.assert_close(equations.pinned(gru, {'z': +1})(x, h), h, rtol=0, atol=1e-15)  # z_t = 1 keeps h
+    assert lstm.bias_ih.abs().max() < 1  # The cell given is left as it was
 
 
 # onehot_letters.py -------------------------------------------------------------------------------------------
@@ -186,15 +208,20 @@ def test_onehot_letters_notebook(notebooks, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/concepts/onehot_letters.py', args=['--out-dir', tmp_path],
                        data_dir=data_dir, extra_cells=['print(array.argmax(dim=1).tolist())'])
     lines = notebook_text(nb).splitlines()
-    assert lines[0] == 'LETTER_DICT: 57 letters' and lines[1].startswith(" 0 'a' 0x61    1 'b' 0x62")
-    assert lines[13:16] == ['0x61 0x62 0x63', "0x2d 'E'", 'False']
+    assert lines[0] == 'LETTER_DICT: 57 letters (index, letter, ASCII code)'
+    assert lines[1].startswith(" 0 'a' 0x61    1 'b' 0x62")
+    assert lines[13:16] == ["ASCII codes: 'a' 0x61, 'b' 0x62, 'c' 0x63", "ASCII code of '-': 0x2d; 0x45 is 'E'",
+                            "'-' in LETTER_DICT: False"]  # Each number says what it is
     assert 'by hand 4 ones  F.one_hot 4 ones  largest difference 0' in lines
     assert 'by hand 4 ones  text2onehot 4 ones  largest difference 0' in lines
-    assert 'C: ' + '0' * 28 + '1' + '0' * 28 in lines and '[28, 7, 14, 8]' in lines
+    assert 'C: ' + '0' * 28 + '1' + '0' * 28 in lines
+    assert 'Index of each letter (the 1 of its row): [28, 7, 14, 8]' in lines
+    assert "Distance of the one-hot vectors: 'a' to 'b' 1.4142, 'a' to 'z' 1.4142" in lines
+    assert "LETTER_DICT.find('-'): -1" in lines
     assert "unicode2ascii('Au-Yong'): 'AuYong'" in lines and 'text2onehot(\'Au-Yong\') reads "Au\'Yong"' in lines
     assert 'Names: 6 in 3 languages; unicode2ascii changes 4 of them' in lines
     assert "  dropped '-' (0x2D) 1 time, e.g. 'Au-Yong' -> 'AuYong'" in lines
     assert "  dropped 'ß' (0xDF) 1 time, e.g. 'Groß' -> 'Gro'" in lines
-    assert lines[-3] == '0 Chinese, 1 German, 2 Irish'  # Irish, the file's name (the slide: 'Iris')
+    assert lines[-3] == 'The 3 classes: 0 Chinese, 1 German, 2 Irish'  # Irish, the file's name (the slide: 'Iris')
     assert lines[-1] == '[28, 7, 14, 8]'
     assert (tmp_path / 'onehot_letters.png').is_file() and notebook_images(nb) == 1

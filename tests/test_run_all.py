@@ -185,3 +185,38 @@ def test_every_picture_the_readme_shows_exists():
     for picture in pictures:
         assert (REPO_ROOT / picture).is_file(), picture
     assert sum((REPO_ROOT / picture).stat().st_size for picture in set(pictures)) < 800_000
+
+
+# benchmarks/busy_machine.py: each concept and lesson script quiet and with one core busy -------------------------
+def test_busy_machine_benchmark_runs_every_concept_and_lesson_script_quiet_and_busy(run_all, monkeypatch, capsys):
+    import sys
+    bench = load_script('benchmarks/busy_machine.py')
+    chosen = [script for script, _ in bench.scripts()]
+    assert chosen == [script for script, _, _ in run_all.SCRIPTS if run_all.script_kind(script) in
+                      ('concept', 'lesson')]  # The tour's order, no further script
+    assert '04_cnn_mnist/concepts/skip_connection.py' in chosen and not any('/further/' in s for s in chosen)
+    assert dict(bench.scripts(['skip_connection'])) == {'04_cnn_mnist/concepts/skip_connection.py': []}  # Defaults
+    # Each script runs `runs` times in each column, beside a spinner in the busy one (a stand-in script here)
+    spinners = []
+    start_spinner = bench.start_spinner
+    monkeypatch.setattr(bench, 'start_spinner', lambda: spinners.append(start_spinner()) or spinners[-1])
+    monkeypatch.setattr(bench.run_all, 'build_command', lambda script, options, full: [sys.executable, '-c', 'pass'])
+    assert bench.main(['conv_output_size', 'dropout', '--runs', '2']) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('CPU: ') and 'load average (1, 5, 15 min) before: ' in out
+    assert re.search(r'^\| `04_cnn_mnist/concepts/dropout\.py` \| concept \| \d+\.\d \(\d+\.\d-\d+\.\d\) \| '
+                     r'\d+\.\d \(\d+\.\d-\d+\.\d\) \| \d+\.\d\dx( \(over 2x\))? \|$', out, re.M)
+    assert '| script | kind | quiet s | one core busy s | busy / quiet |' in out
+    assert len(spinners) == 4 and all(spinner.poll() is not None for spinner in spinners)  # Each one ended
+    # A concept script over 2x is marked, a lesson script is not; a failed column says so
+    row, ratio = bench.table_row('a.py', 'concept', {'quiet': [1.0, 1.2, 1.1], 'busy': [2.5, 2.0, 3.0]})
+    assert row == '| `a.py` | concept | 1.1 (1.0-1.2) | 2.5 (2.0-3.0) | 2.27x (over 2x) |' and ratio == 2.5 / 1.1
+    assert bench.table_row('a.py', 'lesson', {'quiet': [1.0], 'busy': [3.0]})[0].endswith('| 3.00x |')
+    assert bench.table_row('a.py', 'concept', {'quiet': [None], 'busy': [1.0]})[0] == \
+        '| `a.py` | concept | failed | 1.0 (1.0-1.0) | - |'
+
+
+def test_busy_machine_benchmark_with_no_matching_script_ends_in_one_line():
+    from conftest import run_main
+    result = run_main('benchmarks/busy_machine.py', 'no_such_script')
+    assert result.code == 1 and 'no concept or lesson script matches no_such_script' in result.err

@@ -6,8 +6,11 @@ A network of about 4,500 parameters learns 40 noisy points of two interleaved ha
 to 0 while its validation loss turns up. Early stopping keeps the weights of the best validation epoch;
 weight decay (the L2 term (lambda/2) sum w^2 added to the loss, checked against PyTorch's `weight_decay`)
 keeps the validation loss from turning up; 5-fold cross-validation (sklearn KFold) compares the two
-settings as mean +- std. Every choice uses the training and validation data only; the 1,000 test points
-are looked at once, at the end. The figure marks the best validation epoch on the loss curves.
+settings as mean +- std. Every choice uses the training and validation data only (cross-validation chooses
+lambda, early stopping the epoch); the 1,000 test points are looked at once, at the end, for the one model chosen.
+The figure marks the best validation epoch on the loss curves; below, how sure three models are over the plane:
+without weight decay at the last epoch (sure of every point up to its boundary: the validation loss grows), at the
+early-stopping epoch, and with weight decay at the last epoch (both unsure near their boundaries).
 In a notebook, `model`, `history` and the data splits stay after the last cell, to inspect.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
@@ -25,7 +28,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from matplotlib.colors import ListedColormap
 from sklearn.datasets import make_moons
 from sklearn.model_selection import KFold, train_test_split
 
@@ -72,7 +74,8 @@ def compare_weight_decay(optimizer_class, weight_decay=WEIGHT_DECAY, n_steps=3, 
     x, y = torch.randn(16, 2, dtype=torch.float64), torch.randint(0, 2, (16,))
     by_hand = make_model().double()
     by_pytorch = copy.deepcopy(by_hand)
-    optimizer_hand = optimizer_class(by_hand.parameters(), lr=LR)
+    optimizer_hand = optimizer_class(by_hand.parameters(), lr=LR, weight_decay=0.0)  # Only the L2 term (AdamW's
+    # default weight_decay is 0.01, not 0)
     optimizer = optimizer_class(by_pytorch.parameters(), lr=LR, weight_decay=weight_decay)
     for _ in range(n_steps):
         optimizer_hand.zero_grad()
@@ -128,13 +131,17 @@ def cross_validate(x, y, weight_decay, epochs, n_folds=N_FOLDS, seed=RANDOM_SEED
 
 
 # %% The figure
-def draw(runs, train_np, out_grid=200):
-    """Top: training and validation loss of each run, the best validation epoch marked.
-    Bottom: the decision boundary at the last epoch and at the early-stopping epoch, on the training data."""
-    fig, axes = plt.subplots(2, len(runs), figsize=(6 * len(runs), 10), squeeze=False)
+def draw(runs, maps, train_np, out_grid=200):
+    """Top: training and validation loss of each run (title, history, best epoch), the best validation epoch marked.
+    Bottom: each map (title, model): the model's probability of the blue class over the plane, its decision boundary
+    (probability 0.5) and the training data: how sure the model is, not only where its boundary lies."""
+    fig = plt.figure(figsize=(16, 10), constrained_layout=True)  # Titles and labels apart
+    grid_spec = fig.add_gridspec(2, 2 * len(maps), height_ratios=(1, 1.05))
+    loss_axes = [fig.add_subplot(grid_spec[0, k * len(maps):(k + 1) * len(maps)]) for k in range(2)]
+    map_axes = [fig.add_subplot(grid_spec[1, 2 * k:2 * k + 2]) for k in range(len(maps))]
     x_np, y_np = train_np
     xx, yy = np.meshgrid(np.linspace(-2, 3, out_grid), np.linspace(-1.6, 2.1, out_grid))
-    for (title, history, best_epoch, models), ax, ax_map in zip(runs, axes[0], axes[1]):
+    for (title, history, best_epoch), ax in zip(runs, loss_axes):
         h = np.array(history)
         ax.plot(h[:, 0], h[:, 1], label='Training loss')
         ax.plot(h[:, 0], h[:, 2], label='Validation loss')
@@ -143,17 +150,17 @@ def draw(runs, train_np, out_grid=200):
         ax.set(title=title, xlabel='Epochs', ylabel='Loss (cross entropy)', ylim=(0, max(1.0, h[:, 2].max() * 1.05)))
         ax.grid()
         ax.legend()
+    for (title, model), ax_map in zip(maps, map_axes):
+        dev = next(model.parameters()).device
+        model.eval()
+        with torch.no_grad():  # Only the values
+            grid = torch.tensor(np.stack([xx.ravel(), yy.ravel()], axis=1), dtype=torch.float32, device=dev)
+            probability = model(grid).softmax(dim=1)[:, 1].cpu().numpy().reshape(xx.shape)
+        shading = ax_map.contourf(xx, yy, probability, levels=np.linspace(0, 1, 11), cmap='RdBu', alpha=0.6)
+        ax_map.contour(xx, yy, probability, levels=[0.5], colors='k')
         ax_map.scatter(x_np[:, 0], x_np[:, 1], c=COLORS[y_np], edgecolors='k', zorder=3)
-        for (label, model), style in zip(models.items(), ('-', '--')):
-            dev = next(model.parameters()).device
-            with torch.no_grad():
-                grid = torch.tensor(np.stack([xx.ravel(), yy.ravel()], axis=1), dtype=torch.float32, device=dev)
-                zz = model(grid).argmax(dim=1).cpu().numpy().reshape(xx.shape)
-            ax_map.contour(xx, yy, zz, levels=[0.5], colors='k', linestyles=style)
-            ax_map.plot([], [], 'k' + style, label=label)
-        ax_map.contourf(xx, yy, zz, levels=[-0.5, 0.5, 1.5], cmap=ListedColormap(COLORS), alpha=0.15)
-        ax_map.set(title='Decision boundaries on the 40 training points', xlabel='$x_1$', ylabel='$x_2$')
-        ax_map.legend(loc='lower left')
+        ax_map.set(title=title, xlabel='$x_1$', ylabel='$x_2$')
+    fig.colorbar(shading, ax=map_axes, label='Probability of the blue class (black line: 0.5)', fraction=0.02)
     return fig
 
 
@@ -182,7 +189,7 @@ if __name__ == '__main__':
     # (decoupled weight decay, w <- w - lr * lambda * w beside Adam's step): another method, 0.06 apart here
 
     # 3. Train without and with weight decay; early stopping keeps the best validation epoch's weights
-    runs, test_rows = [], []
+    runs, last, early_stopped = [], {}, {}
     for weight_decay in (0.0, args.weight_decay):
         common.set_seed(args.seed)  # The same initial weights for both
         model = make_model().to(dev)
@@ -193,11 +200,8 @@ if __name__ == '__main__':
         valid_min, valid_last = history[best_epoch - 1][2], history[-1][2]
         print(f'{name}: training loss {history[-1][1]:.4f} at the last epoch; validation loss {valid_min:.3f} '
               f'at its best epoch ({best_epoch}), {valid_last:.3f} at the last ({args.epochs})')
-        for label, net in ((f'{name}, last epoch ({args.epochs})', model),
-                           (f'{name}, early stopping (epoch {best_epoch})', early)):
-            test_rows.append((label, *evaluate(net, *test_data)))
-        runs.append((f'{name.capitalize()} (Adam, lr {LR}, {len(train_np[1])} training points)', history,
-                     best_epoch, {f'last epoch ({args.epochs})': model, f'early stopping ({best_epoch})': early}))
+        last[weight_decay], early_stopped[weight_decay] = model, (early, best_epoch)
+        runs.append((f'{name.capitalize()} (Adam, lr {LR}, {len(train_np[1])} training points)', history, best_epoch))
     # no weight decay: training loss 0.0000 ...; validation loss 0.310 at its best epoch (41), 0.560 at the last (300)
     # weight decay 0.01: training loss 0.0523 ...; validation loss 0.332 at its best epoch (295), 0.332 at the last
 
@@ -212,13 +216,23 @@ if __name__ == '__main__':
               f'{scores[:, 0].mean():.3f} +- {scores[:, 0].std():.3f}, accuracy '
               f'{scores[:, 1].mean():.3f} +- {scores[:, 1].std():.3f}')
     # weight decay 0: validation loss 0.387 +- 0.449 (one fold's loss runs away); 0.01: 0.197 +- 0.102
-    print(f'Cross-validation chooses weight decay {min(cv_loss, key=cv_loss.get):g} (the lower mean validation loss)')
+    chosen = min(cv_loss, key=cv_loss.get)
+    print(f'Cross-validation chooses weight decay {chosen:g} (the lower mean validation loss)')
     # Cross-validation chooses weight decay 0.01
 
-    # 5. The held-out test data, looked at once
-    print(f'On the {len(test_np[1])} test points (never used to choose):')
-    for label, loss, accuracy in test_rows:
-        print(f'  {label:<45} loss {loss:.3f}  accuracy {accuracy:.3f}')
+    # 5. The held-out test data, looked at once: for the one model chosen without it
+    final, final_epoch = early_stopped[chosen]
+    test_loss, test_accuracy = evaluate(final, *test_data)
+    print(f'Chosen with the training and validation data only: weight decay {chosen:g} (cross-validation), the '
+          f'weights of epoch {final_epoch} (early stopping)')
+    print(f'On the {len(test_np[1])} test points, looked at once: loss {test_loss:.3f}  accuracy {test_accuracy:.3f}')
+    # On the 1000 test points, looked at once: loss 0.290  accuracy 0.866
 
-    # 6. The figure
-    common.save_figure(draw(runs, train_np), args.out_dir, 'overfitting')
+    # 6. The figure: the model that overfits (no weight decay, the last epoch) beside the two that the slide's methods
+    # give: early stopping (the same run's best validation epoch) and weight decay (its last epoch)
+    maps = [(f'No weight decay, last epoch ({args.epochs}):\nvalidation loss {runs[0][1][-1][2]:.3f}', last[0.0]),
+            (f'No weight decay, early stopping (epoch {early_stopped[0.0][1]}):\nvalidation loss '
+             f'{runs[0][1][early_stopped[0.0][1] - 1][2]:.3f}', early_stopped[0.0][0]),
+            (f'Weight decay {args.weight_decay:g}, last epoch ({args.epochs}):\nvalidation loss '
+             f'{runs[-1][1][-1][2]:.3f}', last[args.weight_decay])]
+    common.save_figure(draw(runs, maps, train_np), args.out_dir, 'overfitting')

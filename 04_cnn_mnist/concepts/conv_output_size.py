@@ -55,15 +55,24 @@ def check_grid():
     return n_cases, mismatches
 
 
+def slide_example(input_size=7, kernel_size=3, **setting):
+    """One of the slide's examples as a line: its setting, the formula's output size and nn.Conv1d's."""
+    with torch.no_grad():  # Only the shape matters
+        conv1d = nn.Conv1d(1, 1, kernel_size=kernel_size, **setting)(torch.zeros(1, 1, input_size)).shape[-1]
+    label = ', '.join(f'{key}={value}' for key, value in dict(input_size=input_size, kernel_size=kernel_size,
+                                                              **setting).items())
+    return f'{label}: formula {conv_output_size(input_size, kernel_size, **setting)}, nn.Conv1d {conv1d}'
+
+
 # %% The slide's examples, then the whole grid
 if __name__ == '__main__':
     make_parser('conv_output_size', __doc__).parse_args()  # Only --help: nothing to choose
 
-    # The slide's examples: an input of size 7
-    print(conv_output_size(7, kernel_size=3, padding=0, stride=1))              # 5
-    print(conv_output_size(7, kernel_size=3, padding=1, stride=1))              # 7
-    print(conv_output_size(7, kernel_size=3, padding=0, stride=3))              # 2
-    print(conv_output_size(7, kernel_size=3, padding=0, stride=1, dilation=2))  # 3
+    # The slide's examples: an input of size 7, the formula beside the length nn.Conv1d gives
+    print(slide_example(padding=0, stride=1))              # input_size=7, ...: formula 5, nn.Conv1d 5
+    print(slide_example(padding=1, stride=1))              # input_size=7, ..., padding=1, ...: formula 7, nn.Conv1d 7
+    print(slide_example(padding=0, stride=3))              # input_size=7, ..., stride=3: formula 2, nn.Conv1d 2
+    print(slide_example(padding=0, stride=1, dilation=2))  # input_size=7, ..., dilation=2: formula 3, nn.Conv1d 3
 
     n_cases, mismatches = check_grid()
     for case in mismatches:

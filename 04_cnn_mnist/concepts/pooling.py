@@ -3,7 +3,9 @@
 Slide "Pooling Layer" (max pooling; in PyTorch `stride` is `kernel_size` when not given; pooling gives larger
 receptive fields with small kernels). The receptive field after each layer of the lesson's MyCNN is computed
 with the rule r_out = r_in + (kernel_size - 1) x jump_in, jump_out = jump_in x stride, and checked by which input
-pixels get a non-zero gradient. A digit is drawn after each layer (random weights, or a trained MyCNN: --model).
+pixels get a non-zero gradient, and beside it the same two convolutions without pooling between them (conv2 sees
+5 x 5 pixels without pool1, 8 x 8 with it: the slide's "larger receptive fields with a limited size of kernels").
+A digit is drawn after each layer, with pooling and without (random weights, or a trained MyCNN: --model).
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
 try:
@@ -52,6 +54,12 @@ def layers_of(model):
             ('fc3', model.fc3, lambda x: F.relu(model.fc3(torch.flatten(x, 1))))]
 
 
+def layers_without_pooling(model):
+    """MyCNN's two convolutions with no pooling between them: conv2 on conv1's 28 x 28 output (the same weights)."""
+    return [('conv1', model.conv1, lambda x: F.relu(model.conv1(x))),
+            ('conv2', model.conv2, lambda x: F.relu(model.conv2(x)))]
+
+
 def receptive_fields(layers, input_size=28):
     """The receptive field (in input pixels, along one side) of a unit after each layer: {name: size}.
 
@@ -97,22 +105,30 @@ def bounding_box(mask):
         (cols.max() - cols.min()).item() + 1
 
 
-def draw_layers(image, outputs, masks):
-    """The digit with the receptive field of each layer's center unit, then the digit after each layer."""
-    fig, axes = plt.subplots(1, 1 + len(outputs), figsize=(2.6 * (1 + len(outputs)), 3.2))
-    axes[0].imshow(image, cmap='gray')
-    for (name, mask), color in zip(masks.items(), ['red', 'orange', 'yellow', 'lime', 'cyan']):
-        top, left, height, width = bounding_box(mask)
-        axes[0].add_patch(plt.Rectangle((left - 0.5, top - 0.5), width, height, fill=False, ec=color, lw=1.5,
-                                        label=f'{name}: {height} x {width}'))
-    axes[0].legend(fontsize=8, loc='upper center', bbox_to_anchor=(0.5, 0), ncol=2)
-    axes[0].set_title('Receptive fields')
-    for ax, (name, output) in zip(axes[1:], outputs.items()):
-        channel = output[0].flatten(1).std(1).argmax()  # The channel that varies most over the digit
-        ax.imshow(output[0, channel], cmap='gray')
-        ax.set_title(f'{name}: {tuple(output.shape[1:])}\n(channel {channel.item()})', fontsize=10)
-    for ax in axes:
-        ax.axis('off')
+COLORS = {'conv1': 'red', 'pool1': 'orange', 'conv2': 'yellow', 'pool2': 'lime', 'fc3': 'cyan'}  # One per layer
+
+
+def draw_layers(image, rows):
+    """One row per (title, outputs, masks): the digit with the receptive field of each layer's center unit, then the
+    digit after each layer (the channel that varies most), each layer in the column of its name in the first row."""
+    names = list(rows[0][1])  # A column per layer of the first row; a layer of another row goes in its column
+    n_columns = 1 + len(names)
+    fig, axes = plt.subplots(len(rows), n_columns, figsize=(2.6 * n_columns, 3.6 * len(rows)), squeeze=False)
+    for row_axes, (title, outputs, masks) in zip(axes, rows):
+        row_axes[0].imshow(image, cmap='gray')
+        for name, mask in masks.items():
+            top, left, height, width = bounding_box(mask)
+            row_axes[0].add_patch(plt.Rectangle((left - 0.5, top - 0.5), width, height, fill=False, ec=COLORS[name],
+                                                lw=1.5, label=f'{name}: {height} x {width}'))
+        row_axes[0].legend(fontsize=8, loc='upper center', bbox_to_anchor=(0.5, 0), ncol=2)
+        row_axes[0].set_title(f'{title}:\nreceptive fields', fontsize=10)
+        for name, output in outputs.items():
+            ax = row_axes[1 + names.index(name)]
+            channel = output[0].flatten(1).std(1).argmax()  # The channel that varies most over the digit
+            ax.imshow(output[0, channel], cmap='gray')
+            ax.set_title(f'{name}: {tuple(output.shape[1:])}\n(channel {channel.item()})', fontsize=10)
+        for ax in row_axes:
+            ax.axis('off')
     fig.tight_layout()
     return fig
 
@@ -148,18 +164,36 @@ if __name__ == '__main__':
     layers = layers_of(model)
     fields = receptive_fields(layers)
     masks = gradient_fields(layers)
+    print("Receptive fields of MyCNN's units, with pooling (in input pixels):")
     for name, size in fields.items():
         top, left, height, width = bounding_box(masks[name])
         print(f'{name}: by the rule {size} x {size}  by the gradient {height} x {width} '
               f'({masks[name].sum().item()} pixels, from row {top}, column {left})')
     # conv1: 3 x 3, pool1: 4 x 4, conv2: 8 x 8, pool2: 10 x 10, fc3: 28 x 28 (each fc3 unit sees every pixel)
 
-    # 3. A digit after each layer
+    # 3. The same two convolutions without pooling: conv2's units see fewer pixels
+    print('Without pooling (conv2 on conv1\'s 28 x 28 output):')
+    plain_layers = layers_without_pooling(model)
+    plain_fields = receptive_fields(plain_layers)
+    plain_masks = gradient_fields(plain_layers)
+    for name, size in plain_fields.items():
+        top, left, height, width = bounding_box(plain_masks[name])
+        print(f'  {name}: by the rule {size} x {size}  by the gradient {height} x {width} '
+              f'({plain_masks[name].sum().item()} pixels, from row {top}, column {left})')
+    # conv1: 3 x 3, conv2: 5 x 5
+    print(f"conv2's receptive field: without pooling {plain_fields['conv2']} x {plain_fields['conv2']}, with pool1 "
+          f"{fields['conv2']} x {fields['conv2']} (the same two 3 x 3 kernels)")  # ... 5 x 5, with pool1 8 x 8
+
+    # 4. A digit after each layer, with pooling and without
     image = prepare_image(TEST_IMAGE)  # 1 x 28 x 28, white ink on black, as in MNIST
-    outputs, y = {}, image[None]
-    with torch.no_grad():
-        for name, _, function in layers[:-1]:  # The convolutional part: images with channels
-            y = function(y)
-            outputs[name] = y
-    fig = draw_layers(image[0], outputs, masks)
+    rows = []
+    for title, row_layers, row_masks in (('With pooling (MyCNN)', layers[:-1], masks),
+                                         ('Without pooling', plain_layers, plain_masks)):
+        outputs, y = {}, image[None]
+        with torch.no_grad():  # Only the values
+            for name, _, function in row_layers:  # The convolutional part: images with channels
+                y = function(y)
+                outputs[name] = y
+        rows.append((title, outputs, row_masks))
+    fig = draw_layers(image[0], rows)
     save_figure(fig, args.out_dir, 'pooling_layers')

@@ -7,7 +7,13 @@ The tables have mistakes a learner would copy; each is fixed here and marked wit
 - both tables leave out the new states: c_t = f_t * c_{t-1} + i_t * c~_t, h_t = o_t * tanh(c_t) (LSTM),
   h_t = (1 - z_t) * h~_t + z_t * h_{t-1} (GRU, as PyTorch computes it);
 - PyTorch's GRU puts r_t after the matrix, r_t * (U_h h_{t-1} + b_hn), where the slide has U_h (r_t * h_{t-1}),
-  and its z_t is the share of h_{t-1} kept, where the slide's z_t is how much of h~_t is written.
+  and its z_t is the share of h_{t-1} kept, where the slide's z_t is how much of h~_t is written;
+- the forget gate is "how much forget c_{t-1}" on the slide, but f_t = 1 keeps c_{t-1} whole (c_t = f_t * c_{t-1}
+  + i_t * c~_t): f_t is how much to keep, 1 - f_t how much to forget;
+- the reset gate is "how much forget h_{t-1}" on the slide, but r_t = 1 keeps h_{t-1} in h~_t and r_t = 0 forgets it.
+Both are shown on PyTorch's own cells, the gates pinned to 1 or 0 by a bias of +-1000.
+The figure is the slides' data flow of one step, the gates drawn as valves opened as far as their values at the
+sequence's last step (one hidden unit), each with what it lets through.
 In a notebook, `lstm_states` and `gru_states` (the states by hand at each step) stay after the last cell.
 """
 # %% Setup: this repository's helpers, installed by `pip install -r requirements.txt` (README, "Install")
@@ -18,6 +24,8 @@ except ModuleNotFoundError as error:  # Not installed for this Python (e.g. anot
 common.report_errors_in_one_line()  # A learner's error (a missing file, no data offline) ends in one line
 
 # %% Imports
+import copy
+
 import matplotlib.pyplot as plt
 import torch
 import torch.nn as nn
@@ -67,7 +75,8 @@ def gru_weights(cell):
 # %% The slides' tables as code: one step
 def lstm_step(x_t, h_prev, c_prev, w, slide_cell_row=False):
     """One step of the LSTM table; returns h_t, c_t and the gates. `slide_cell_row=True`: the slide's c~_t row."""
-    f_t = sigma(w['W_f'] @ x_t + w['U_f'] @ h_prev + w['b_f'])  # Forget gate: how much of c_{t-1} to keep
+    f_t = sigma(w['W_f'] @ x_t + w['U_f'] @ h_prev + w['b_f'])  # Forget gate: how much of c_{t-1} to keep (the slide:
+    # "how much forget c_{t-1}"; f_t = 1 keeps all of it)
     i_t = sigma(w['W_i'] @ x_t + w['U_i'] @ h_prev + w['b_i'])  # Input gate: how much of c~_t to write
     if slide_cell_row:  # The slide: c~_t = tanh(W_o x_t + U_o h_{t-1} + b_o), the output gate's weights (wrong)
         c_tilde = tanh(w['W_o'] @ x_t + w['U_o'] @ h_prev + w['b_o'])
@@ -82,7 +91,8 @@ def lstm_step(x_t, h_prev, c_prev, w, slide_cell_row=False):
 def gru_step(x_t, h_prev, w, slide_candidate=False, slide_update=False):
     """One step of the GRU table; returns h_t and the gates. PyTorch's form by default; the slide's h~_t with
     `slide_candidate=True`, the slide's meaning of z_t (how much of h~_t to write) with `slide_update=True`."""
-    r_t = sigma(w['W_r'] @ x_t + w['U_r'] @ h_prev + w['b_r'])  # Reset gate: how much of h_{t-1} to use in h~_t
+    r_t = sigma(w['W_r'] @ x_t + w['U_r'] @ h_prev + w['b_r'])  # Reset gate: how much of h_{t-1} to use in h~_t (the
+    # slide: "how much forget h_{t-1}"; r_t = 1 uses all of it, r_t = 0 forgets it)
     z_t = sigma(w['W_z'] @ x_t + w['U_z'] @ h_prev + w['b_z'])  # Update gate
     if slide_candidate:  # The slide: h~_t = tanh(W_h x_t + U_h (r_t * h_{t-1}) + b_h), r_t before the matrix
         h_tilde = tanh(w['W_h'] @ x_t + w['U_h'] @ (r_t * h_prev) + w['b_in'] + w['b_hn'])
@@ -141,29 +151,108 @@ def stack(states, key):
     return torch.stack([gates[key] for gates in states])
 
 
-def plot_gates(lstm_states, gru_states):
-    """Each gate and state at each step as a heat map (rows: hidden units, columns: steps)."""
-    panels = [[('LSTM', lstm_states, key) for key in ('f', 'i', 'o', 'c~', 'c', 'h')],
-              [('GRU', gru_states, key) for key in ('r', 'z', 'h~', 'h')]]
-    limit = max(1, stack(lstm_states, 'c').abs().max().item())  # c_t is not squashed: it may go beyond 1
-    fig, axes = plt.subplots(2, 6, figsize=(14, 4.5))
-    images = {}
-    for row_axes, row in zip(axes, panels):
-        for ax, (unit, states, key) in zip(row_axes, row):
-            is_gate = key in ('f', 'i', 'o', 'r', 'z')
-            images[is_gate] = ax.imshow(stack(states, key).T.numpy(), cmap='viridis' if is_gate else 'coolwarm',
-                                        vmin=0 if is_gate else -limit, vmax=1 if is_gate else limit, aspect='auto')
-            ax.set_title(f'{unit}: {key}_t', fontsize=10)
-            ax.set_xticks(range(len(states)), range(1, len(states) + 1))
-            ax.set_yticks([])
-            ax.set_xlabel('Step t')
-        row_axes[0].set_ylabel('Hidden units')
-        for ax in row_axes[len(row):]:
-            ax.axis('off')
-    fig.subplots_adjust(right=0.86, hspace=0.6)
-    fig.colorbar(images[True], cax=fig.add_axes((0.88, 0.55, 0.015, 0.33)), label='gates f, i, o, r, z')
-    fig.colorbar(images[False], cax=fig.add_axes((0.88, 0.11, 0.015, 0.33)), label='states c~, c, h, h~')
-    fig.suptitle('The gates and states at each step, by hand (equal to nn.LSTMCell and nn.GRUCell)')
+def pinned(cell, gates):
+    """A copy of an nn.LSTMCell or nn.GRUCell with gates pinned to 1 or 0: {gate: +1 or -1} adds +-1000 to that gate's
+    bias (sigma(1000) is 1.0 and sigma(-1000) is 0.0 in float64). Gates: LSTM i, f (g, o); GRU r, z."""
+    cell = copy.deepcopy(cell)
+    order = 'ifgo' if isinstance(cell, nn.LSTMCell) else 'rzn'  # PyTorch's stacking of the gates
+    with torch.no_grad():
+        for gate, sign in gates.items():
+            k = order.index(gate)
+            cell.bias_ih[k * cell.hidden_size:(k + 1) * cell.hidden_size] += 1000. * sign
+    return cell
+
+
+def draw_valve(ax, x, y, value, vertical=False):
+    """A butterfly valve on a pipe at (x, y): the bar along the pipe when the gate is 1 (open), across it at 0."""
+    ax.add_patch(plt.Circle((x, y), 0.32, fc=plt.cm.Greens(0.15 + 0.7 * value), ec='k', zorder=3))
+    angle = (1 - value) * torch.pi / 2 + (torch.pi / 2 if vertical else 0)  # 0: along a horizontal pipe
+    dx, dy = 0.3 * torch.cos(torch.tensor(angle)).item(), 0.3 * torch.sin(torch.tensor(angle)).item()
+    ax.plot([x - dx, x + dx], [y - dy, y + dy], 'k-', lw=3, zorder=4)
+
+
+def pipe(ax, start, end, width=2.5):
+    """A pipe from `start` to `end`, its arrow at the end."""
+    ax.annotate('', xy=end, xytext=start, arrowprops=dict(arrowstyle='-|>', lw=width, color='0.35',
+                                                          shrinkA=0, shrinkB=0), zorder=1)
+
+
+def node(ax, x, y, text):
+    ax.text(x, y, text, ha='center', va='center', fontsize=11, zorder=3,
+            bbox=dict(boxstyle='circle', fc='white', ec='k'))
+
+
+def plot_data_flow(lstm_gates, gru_gates, unit, step):
+    """The slides' data flow of one step of the LSTM and of the GRU for one hidden unit, with the values computed by
+    hand: the gates as valves (open = 1, closed = 0), each labelled with what it lets through."""
+    fig, (ax_lstm, ax_gru) = plt.subplots(1, 2, figsize=(15, 6))
+    v = {key: value[unit].item() for key, value in lstm_gates.items()}
+    c_prev, h_prev = v['c_prev'], v['h_prev']
+    pipe(ax_lstm, (0.9, 5), (2.7, 5))
+    draw_valve(ax_lstm, 3, 5, v['f'])
+    pipe(ax_lstm, (3.3, 5), (5.7, 5), width=0.5 + 3 * v['f'])
+    node(ax_lstm, 6, 5, '+')
+    pipe(ax_lstm, (6.3, 5), (9.3, 5))
+    ax_lstm.text(0.8, 5, f'$c_{{t-1}}$\n{c_prev:.2f}', ha='right', va='center', fontsize=11)
+    ax_lstm.text(9.4, 5, f'$c_t$\n{v["c"]:.2f}', ha='left', va='center', fontsize=11)
+    ax_lstm.text(3, 5.5, f'$f_t$ = {v["f"]:.2f}: keeps {100 * v["f"]:.0f} % of $c_{{t-1}}$\n'
+                         '(the slide: "how much forget")', ha='center', va='bottom', fontsize=9)
+    ax_lstm.text(6, 1.2, f'$\\tilde c_t$ = tanh($W_c x_t + U_c h_{{t-1}} + b_c$) = {v["c~"]:.2f}', ha='center',
+                 fontsize=10, bbox=dict(fc='white', ec='0.5'))
+    pipe(ax_lstm, (6, 1.6), (6, 3.2))
+    draw_valve(ax_lstm, 6, 3.5, v['i'], vertical=True)
+    pipe(ax_lstm, (6, 3.8), (6, 4.7), width=0.5 + 3 * v['i'])
+    ax_lstm.text(5.55, 3.5, f'$i_t$ = {v["i"]:.2f}: writes\n{100 * v["i"]:.0f} % of $\\tilde c_t$', va='center',
+                 ha='right', fontsize=9)
+    pipe(ax_lstm, (8.2, 5), (8.2, 4.15))
+    node(ax_lstm, 8.2, 3.85, 'tanh')
+    pipe(ax_lstm, (8.2, 3.45), (8.2, 2.7))
+    draw_valve(ax_lstm, 8.2, 2.4, v['o'], vertical=True)
+    pipe(ax_lstm, (8.2, 2.1), (8.2, 0.6), width=0.5 + 3 * v['o'])
+    ax_lstm.text(8.2, 0.45, f'$h_t$ = {v["h"]:.2f}', ha='center', va='top', fontsize=11)
+    ax_lstm.text(8.65, 2.4, f'$o_t$ = {v["o"]:.2f}:\nreveals {100 * v["o"]:.0f} %\nof tanh($c_t$)', va='center',
+                 fontsize=9)
+    ax_lstm.text(0.2, 3.3, f'$x_t$, $h_{{t-1}}$ = {h_prev:.2f}\nset every gate:\n'
+                           '$\\sigma(W x_t + U h_{t-1} + b)$', va='center', fontsize=9, color='0.3')
+    ax_lstm.set_title(f'LSTM, step {step}, hidden unit {unit}: $c_t = f_t c_{{t-1}} + i_t \\tilde c_t$, '
+                      '$h_t = o_t$ tanh($c_t$)')
+
+    v = {key: value[unit].item() for key, value in gru_gates.items()}
+    h_prev = v['h_prev']
+    pipe(ax_gru, (0.9, 5), (3.7, 5))
+    draw_valve(ax_gru, 4, 5, v['z'])
+    pipe(ax_gru, (4.3, 5), (6.7, 5), width=0.5 + 3 * v['z'])
+    node(ax_gru, 7, 5, '+')
+    pipe(ax_gru, (7.3, 5), (9.3, 5))
+    ax_gru.text(0.8, 5, f'$h_{{t-1}}$\n{h_prev:.2f}', ha='right', va='center', fontsize=11)
+    ax_gru.text(9.4, 5, f'$h_t$\n{v["h"]:.2f}', ha='left', va='center', fontsize=11)
+    ax_gru.text(4, 5.5, f'$z_t$ = {v["z"]:.2f}: keeps {100 * v["z"]:.0f} % of $h_{{t-1}}$ (PyTorch)',
+                ha='center', va='bottom', fontsize=9)
+    pipe(ax_gru, (1.5, 5), (1.5, 2.6))
+    ax_gru.text(1.5, 2.2, '$U_h h_{t-1} + b_{hn}$', ha='center', va='center', fontsize=10,
+                bbox=dict(fc='white', ec='0.5'))
+    pipe(ax_gru, (2.55, 2.2), (3.2, 2.2))
+    draw_valve(ax_gru, 3.5, 2.2, v['r'])
+    pipe(ax_gru, (3.8, 2.2), (4.6, 2.2), width=0.5 + 3 * v['r'])
+    ax_gru.text(3.5, 1.5, f'$r_t$ = {v["r"]:.2f}: keeps {100 * v["r"]:.0f} % of it in $\\tilde h_t$\n'
+                          '(the slide: "how much forget")', ha='center', va='top', fontsize=9)
+    ax_gru.text(5.9, 2.2, f'$\\tilde h_t$ = tanh($W_h x_t + b_{{in}}$ + ...)\n= {v["h~"]:.2f}', ha='center',
+                va='center', fontsize=10, bbox=dict(fc='white', ec='0.5'))
+    pipe(ax_gru, (7, 2.75), (7, 3.2))
+    draw_valve(ax_gru, 7, 3.5, 1 - v['z'], vertical=True)
+    pipe(ax_gru, (7, 3.8), (7, 4.7), width=0.5 + 3 * (1 - v['z']))
+    ax_gru.text(7.45, 3.5, f'$1 - z_t$ = {1 - v["z"]:.2f}: writes\n{100 * (1 - v["z"]):.0f} % of $\\tilde h_t$',
+                va='center', fontsize=9)
+    ax_gru.set_title(f'GRU (PyTorch\'s form), step {step}, hidden unit {unit}: '
+                     '$h_t = (1 - z_t) \\tilde h_t + z_t h_{t-1}$')
+    for ax in (ax_lstm, ax_gru):
+        ax.set_xlim(-0.2, 10.4)
+        ax.set_ylim(0, 6.3)
+        ax.set_aspect('equal')
+        ax.axis('off')
+    fig.text(0.5, 0.02, 'Valves: a gate of 1 is open (the bar along the pipe), 0 closed (across it); the pipe after a '
+             'valve is as thick as the valve is open', ha='center', fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -214,6 +303,23 @@ if __name__ == '__main__':
     turned = gru_by_hand(xs, h_0, dict(w, W_z=-w['W_z'], U_z=-w['U_z'], b_z=-w['b_z']), slide_update=True)
     compare("GRU h_t with the slide's z_t, z weights negated", stack(turned, 'h'), 'nn.GRUCell', h_cell)  # 2e-16
 
-    # 3. The gates at each step
-    fig = plot_gates(lstm_states, gru_states)
+    # 3. The slides' gate meanings, on PyTorch's own cells: f_t = 1 keeps c_{t-1}, r_t = 1 keeps h_{t-1}
+    x_t, other_h = xs[-1], torch.zeros_like(h_0)
+    with torch.no_grad():  # Only the values
+        _, c_t = pinned(lstm_cell, {'f': +1, 'i': -1})(x_t, (h_0, c_0))
+        compare('f_t = 1, i_t = 0: c_t', c_t, 'c_{t-1}', c_0, hand_name='nn.LSTMCell')  # ... largest difference 0
+        # c_t = f_t * c_{t-1} + i_t * c~_t = c_{t-1}: f_t = 1 keeps it all (the slide: "how much forget c_{t-1}")
+        # z_t = 0 makes h_t = h~_t, so the cell's output shows h~_t
+        forgets, keeps = pinned(gru_cell, {'r': -1, 'z': -1}), pinned(gru_cell, {'r': +1, 'z': -1})
+        compare('r_t = 0: h~_t from h_{t-1}', forgets(x_t, h_0), 'from h_{t-1} = 0', forgets(x_t, other_h),
+                hand_name='nn.GRUCell')  # ... largest difference 0e+00: r_t = 0 forgets h_{t-1}
+        compare('r_t = 1: h~_t from h_{t-1}', keeps(x_t, h_0), 'from h_{t-1} = 0', keeps(x_t, other_h),
+                hand_name='nn.GRUCell')  # ... largest difference 3e-01: r_t = 1 keeps it (the slide: "how much forget")
+
+    # 4. The figure: one step's data flow, the gates as valves (the last step, the unit whose f_t is nearest 0.5)
+    lstm_last = dict(lstm_states[-1], c_prev=lstm_states[-2]['c'] if len(lstm_states) > 1 else c_0,
+                     h_prev=lstm_states[-2]['h'] if len(lstm_states) > 1 else h_0)
+    gru_last = dict(gru_states[-1], h_prev=gru_states[-2]['h'] if len(gru_states) > 1 else h_0)
+    unit = (lstm_last['f'] - 0.5).abs().argmin().item()
+    fig = plot_data_flow(lstm_last, gru_last, unit, step=len(lstm_states))
     save_figure(fig, args.out_dir, 'lstm_gru_gates')

@@ -99,11 +99,11 @@ if __name__ == '__main__':
         raise common.UserError(f'--name {args.name!r}: give letters of the 57 only (not {unknown})')
 
     # 1. The 57 letters: index, letter, ASCII code
-    print(f'LETTER_DICT: {len(LETTER_DICT)} letters')  # LETTER_DICT: 57 letters
+    print(f'LETTER_DICT: {len(LETTER_DICT)} letters (index, letter, ASCII code)')  # LETTER_DICT: 57 letters ...
     print('\n'.join(letter_table()))
-    print(hex(ord('a')), hex(ord('b')), hex(ord('c')))  # 0x61 0x62 0x63 (the slide: 'a' (0x61), 'b' (0x62), ...)
-    print(hex(ord('-')), repr(chr(0x45)))               # 0x2d 'E' (the slide: '-' (0x45), which is 'E')
-    print('-' in LETTER_DICT)                           # False: '-' is not among the 57
+    print(f"ASCII codes: 'a' {hex(ord('a'))}, 'b' {hex(ord('b'))}, 'c' {hex(ord('c'))}")  # 'a' 0x61, 'b' 0x62, 'c' 0x63
+    print(f"ASCII code of '-': {hex(ord('-'))}; 0x45 is {chr(0x45)!r}")  # '-': 0x2d; 0x45 is 'E' (slide: '-' (0x45))
+    print(f"'-' in LETTER_DICT: {'-' in LETTER_DICT}")  # '-' in LETTER_DICT: False: '-' is not among the 57
 
     # 2. The name as one-hot vectors: by hand, F.one_hot and the lesson's text2onehot
     by_hand = torch.tensor(onehot_by_hand(args.name))
@@ -116,15 +116,18 @@ if __name__ == '__main__':
           f'largest difference {int((by_hand - array).abs().max().item())}')  # ... largest difference 0
     for letter, row in zip(args.name, by_hand.tolist()):
         print(f"{letter}: {''.join(map(str, row))}")
-    print(array.argmax(dim=1).tolist())  # [28, 7, 14, 8] for 'Choi' (the slide: "Index) 7 8 14 28", sorted)
+    print(f'Index of each letter (the 1 of its row): {array.argmax(dim=1).tolist()}')  # [28, 7, 14, 8] for 'Choi'
+    # (the slide: "Index) 7 8 14 28", sorted)
     # Why one-hot? As a number, 'a' (0x61) would be nearer to 'b' (0x62) than to 'z' (0x7A); one-hot, all are apart
     a, b, z = (F.one_hot(torch.tensor(LETTER_DICT.index(letter)), len(LETTER_DICT)).float() for letter in 'abz')
-    print(f'{(a - b).norm():.4f} {(a - z).norm():.4f}')  # 1.4142 1.4142: every two letters sqrt(2) apart
+    print(f"Distance of the one-hot vectors: 'a' to 'b' {(a - b).norm():.4f}, 'a' to 'z' {(a - z).norm():.4f}")
+    # 'a' to 'b' 1.4142, 'a' to 'z' 1.4142: every two letters sqrt(2) apart
 
     # 3. A letter outside the 57: dropped when the data is read, the last letter "'" when typed
     print(f"unicode2ascii('{HYPHEN_NAME}'): {unicode2ascii(HYPHEN_NAME)!r}")  # 'AuYong': the '-' dropped, no word said
     print(f"unicode2ascii('Ślusàrski'): {unicode2ascii('Ślusàrski')!r}")      # 'Slusarski': the accents dropped
-    print(LETTER_DICT.find('-'))  # -1: so text2onehot's tensor[idx][0][-1] = 1 marks the last letter, "'"
+    print(f"LETTER_DICT.find('-'): {LETTER_DICT.find('-')}")  # -1: text2onehot's tensor[idx][0][-1] = 1 marks the last
+    # letter, "'"
     marked = ''.join(LETTER_DICT[k] for k in text2onehot(HYPHEN_NAME).argmax(dim=2).flatten().tolist())
     print(f"text2onehot('{HYPHEN_NAME}') reads {marked!r}")  # text2onehot('Au-Yong') reads "Au'Yong"
 
@@ -143,7 +146,8 @@ if __name__ == '__main__':
     else:
         target_names = LANGUAGES
         print(f'(No names data in {args.data_dir}: --data-dir or $DL_DATA_DIR counts what the lesson drops)')
-    print(', '.join(f'{k} {language}' for k, language in enumerate(target_names)))  # ..., 8 Irish, ... (not 'Iris')
+    print(f'The {len(target_names)} classes: ' + ', '.join(f'{k} {name}' for k, name in enumerate(target_names)))
+    # The 18 classes: 0 Arabic, ..., 8 Irish, ... (not 'Iris')
 
     # 5. The slide's figure
     fig = plot_array(args.name, array)
