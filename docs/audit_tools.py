@@ -1,0 +1,138 @@
+"""The website's audit tools from the npm registry, at the versions docs/package-lock.json pins: axe-core (the
+accessibility checks of tests/test_site.py and tests/test_play.py) and Lighthouse (benchmarks/lighthouse.py); and
+what they share with the Play page's tests: Debian's Chromium, its flags, a static server of the site.
+
+    python docs/audit_tools.py            # npm ci of both; prints the node_modules folder
+
+npm runs in a temporary copy of docs/package.json and docs/package-lock.json (the repository stays untouched), as
+the Play page's build does with docs/play/'s; what it installed is kept in a cache folder named by the lock file's
+hash and the packages asked for (~/.cache/dl_tutorial_docs/), so later runs start at once. The tests ask for
+axe-core alone (one file, no dependencies): its entry of the lock, with the same integrity hash, is all npm sees.
+The Play page's own packages stay in docs/play/package.json: its build installs only what the page serves.
+"""
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+DOCS_DIR = Path(__file__).resolve().parent
+CHROMIUM = '/usr/bin/chromium'   # Debian's (apt-get install chromium): no browser of Playwright's own is downloaded
+CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+                  '--disable-component-update', '--disable-sync', '--no-first-run']  # Nothing asked of the network
+NPM_CI = ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline']
+AXE_SCRIPT = 'axe-core/axe.min.js'      # Under node_modules: injected into each page (axe.run)
+LIGHTHOUSE_CLI = 'lighthouse/cli/index.js'
+
+
+class AuditToolsError(Exception):
+    """The audit tools cannot be installed (no npm, npm failed): said in one line."""
+
+
+def lock_subset(packages):
+    """(package.json, package-lock.json) of docs/ that install only `packages` (dependencies-free ones), with the
+    versions and integrity hashes of docs/package-lock.json; all of docs/ when `packages` is None."""
+    manifest = json.loads((DOCS_DIR / 'package.json').read_text(encoding='utf-8'))
+    lock = json.loads((DOCS_DIR / 'package-lock.json').read_text(encoding='utf-8'))
+    if packages is None:
+        return manifest, lock
+    entries = {}
+    for name in packages:
+        entry = lock['packages'].get(f'node_modules/{name}')
+        if entry is None or name not in manifest['devDependencies']:
+            raise AuditToolsError(f'{name} is not pinned in docs/package.json and docs/package-lock.json')
+        if entry.get('dependencies'):
+            raise AuditToolsError(f'{name} has dependencies: install all of docs/package.json instead')
+        entries[f'node_modules/{name}'] = entry
+    pinned = {name: manifest['devDependencies'][name] for name in packages}
+    root = dict(lock['packages'][''], devDependencies=pinned)
+    return dict(manifest, devDependencies=pinned), dict(lock, packages={'': root, **entries})
+
+
+def cache_folder(manifest, lock):
+    digest = hashlib.sha256(json.dumps([manifest, lock], sort_keys=True).encode('utf-8')).hexdigest()[:16]
+    root = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache')
+    return root / 'dl_tutorial_docs' / f'audit-{digest}'
+
+
+def install(packages=None):
+    """The node_modules folder with `packages` of docs/package.json (all when None) installed by `npm ci`, from the
+    cache when an earlier run installed the same lock; raise `AuditToolsError` if npm is missing or fails."""
+    manifest, lock = lock_subset(packages)
+    cached = cache_folder(manifest, lock)
+    if (cached / 'node_modules').is_dir():
+        return cached / 'node_modules'
+    npm = shutil.which('npm')
+    if npm is None:
+        raise AuditToolsError('npm is missing: install Node.js (e.g. apt-get install npm) for axe-core and Lighthouse')
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix='partial_', dir=cached.parent))
+    try:
+        for name, content in (('package.json', manifest), ('package-lock.json', lock)):
+            (work / name).write_text(json.dumps(content, indent=2) + '\n', encoding='utf-8')
+        result = subprocess.run([npm, *NPM_CI], cwd=work, capture_output=True, text=True, encoding='utf-8')
+        if result.returncode != 0:
+            lines = (result.stderr or result.stdout).strip().splitlines()
+            raise AuditToolsError(f'npm ci failed for the audit tools: {lines[-1] if lines else result.returncode}')
+        try:
+            work.rename(cached)  # Whole or not at all: another run that was first keeps its copy
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return cached / 'node_modules'
+
+
+def axe_script():
+    """The text of axe.min.js (axe-core, at its pinned version), to inject into a page."""
+    return (install(['axe-core']) / AXE_SCRIPT).read_text(encoding='utf-8')
+
+
+SERIOUS = ('serious', 'critical')
+
+
+def axe_violations(page, script):
+    """axe-core's violations of the page open in Playwright's `page` (all its rules but the experimental ones), as
+    [{id, impact, help, nodes: [target selectors]}]; `script` is axe_script()'s text."""
+    if not page.evaluate('typeof window.axe === "object"'):
+        page.add_script_tag(content=script)
+    found = page.evaluate('async () => (await axe.run(document)).violations')
+    return [{'id': each['id'], 'impact': each['impact'], 'help': each['help'],
+             'nodes': [' '.join(map(str, node['target'])) for node in each['nodes']]} for each in found]
+
+
+class Server:
+    """`folder` served on 127.0.0.1 (a free port) by http.server in a thread, as `python -m http.server -d folder`
+    serves it: no header of its own (no compression, no cross-origin isolation), as a reader's server would."""
+
+    def __init__(self, folder):
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=folder))
+        self.url = f'http://127.0.0.1:{self.httpd.server_port}/'
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def main():
+    try:
+        print(install())
+    except AuditToolsError as error:
+        print(f'error: {error}', file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
