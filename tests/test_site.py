@@ -1,24 +1,28 @@
 """Tests of the website (docs/build_site.py): the build's plan (every page's title: its slide, or what a further
 script does), the staged pages of a section and the no-output check; then a real build of two small scripts'
 pages, opened in headless Chromium (Debian's `chromium`, driven by Playwright): each page shows its code, a value
-its slide prints and its figures, and its download links lead to the files."""
+its slide prints and its figures, and its download links lead to the files; served as a reader serves it, every
+page of that site passes axe-core on a phone and a desktop (issue 38; tests/test_play.py checks the Play page)."""
 import ast
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from conftest import load_script
 
 from common import REPO_ROOT
 
 BUILD_SITE = REPO_ROOT / 'docs' / 'build_site.py'
-CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                  '--disable-component-update', '--disable-sync', '--no-first-run']
+audit_tools = load_script('docs/audit_tools.py')  # Chromium and its flags, a static server, axe-core
+CHROMIUM, CHROMIUM_FLAGS = audit_tools.CHROMIUM, audit_tools.CHROMIUM_FLAGS
+# axe-core's sizes (issue 38): a phone and a laptop
+AXE_SIZES = {'phone': {'width': 390, 'height': 844}, 'desktop': {'width': 1280, 'height': 720}}
 # The two pages built for the browser: (script, a line of its code, a value its slide prints, its figures)
 PAGES = [('02_autograd/grad_descent.py', 'y.backward()', 'x = 6.147', 1),
          ('03_nn_iris/vanishing_grad.py', "plt.title('Gradients with the sigmoid function')",
@@ -282,6 +286,85 @@ def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser)
     page.locator('div.sphx-glr-thumbcontainer').first.click()  # A click on the thumbnail opens its page
     assert page.url.endswith('02_autograd/grad_descent.html')
     page.close()
+
+
+@pytest.fixture(scope='module')
+def axe():
+    """axe-core's script, at the version docs/package-lock.json pins (npm ci once, then from the cache)."""
+    if shutil.which('npm') is None:
+        pytest.skip('npm is missing (Debian: apt-get install npm): axe-core comes from the npm registry')
+    return audit_tools.axe_script()
+
+
+def problems(violations):
+    """The violations that fail a page: serious or critical ones, and landmarks without a name of their own."""
+    return [f"{each['id']} ({each['impact']}): {each['help']}: {each['nodes'][:3]}" for each in violations
+            if each['impact'] in audit_tools.SERIOUS or each['id'].startswith('landmark')]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('size', AXE_SIZES)
+def test_every_page_passes_axe_core_describes_itself_and_asks_for_nothing_missing(site, browser, axe, size):
+    folder, _ = site
+    pages = sorted(path.relative_to(folder).as_posix() for path in folder.rglob('*.html')
+                   if not path.relative_to(folder).parts[0].startswith('_'))
+    assert {'index.html', '02_autograd/index.html', '03_nn_iris/vanishing_grad.html', 'search.html'} <= set(pages)
+    server = audit_tools.Server(folder)  # As a reader serves it (python -m http.server): /favicon.ico and all
+    context = browser.new_context(viewport=AXE_SIZES[size], is_mobile=size == 'phone', has_touch=size == 'phone')
+    page = context.new_page()
+    missing, errors, found = [], [], {}
+    page.on('response', lambda response: response.status >= 400 and missing.append(response.url))
+    page.on('console', lambda message: message.type == 'error' and errors.append(message.text))
+    try:
+        for name in pages:
+            page.goto(server.url + name)
+            found[name] = problems(audit_tools.axe_violations(page, axe))
+            description = page.get_attribute('meta[name="description"]', 'content') or ''
+            assert len(description) >= 20 and '<' not in description, (name, description)
+    finally:
+        context.close()
+        server.close()
+    assert {name: bad for name, bad in found.items() if bad} == {}
+    assert missing == [] and errors == []
+
+
+@pytest.mark.slow
+def test_thumbnails_are_links_named_by_their_titles_and_a_keyboard_opens_the_pages_and_scrolls_code(site, browser):
+    folder, _ = site
+    context = browser.new_context(viewport=AXE_SIZES['phone'], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto((folder / 'index.html').as_uri())
+        for title in ('Gradient Descent by Hands', 'Observing Vanishing Gradients'):  # What a screen reader says
+            assert page.get_by_role('link', name=title, exact=True).count() == 1, title
+        page.goto((folder / '02_autograd' / 'grad_descent.html').as_uri())
+        drawer = page.locator('.sidebar-drawer')  # On a phone, the list of pages is a drawer, closed
+        assert not drawer.is_visible() and drawer.bounding_box()['x'] < 0
+        page.keyboard.press('Tab')
+        assert page.evaluate('document.activeElement.getAttribute("aria-label")') == 'Toggle site navigation sidebar'
+        page.keyboard.press('Space')  # Opens it
+        page.wait_for_function('document.querySelector(".sidebar-drawer").getBoundingClientRect().x >= 0')
+        assert drawer.is_visible() and drawer.get_by_role('link', name=re.compile('^03_nn_iris: ')).is_visible()
+        page.keyboard.press('Space')
+        page.wait_for_function('!document.querySelector(".sidebar-drawer").checkVisibility({visibilityProperty: true})')
+        blocks = page.locator('article pre')
+        assert blocks.count() >= 4
+        assert all(block.get_attribute('tabindex') == '0' for block in blocks.all())  # Tab reaches each one
+        names = [block.get_attribute('aria-label') for block in blocks.all()]
+        assert len(set(names)) == len(names) and all(name.startswith(('Code: ', 'Output: ')) for name in names)
+        wide = next(block for block in blocks.all()
+                    if block.evaluate('pre => pre.scrollWidth > pre.clientWidth + 20'))  # Wider than a phone
+        page.keyboard.press('Tab')  # From the page into its links and blocks, until this block has the focus
+        for _ in range(200):
+            if wide.evaluate('pre => document.activeElement === pre'):
+                break
+            page.keyboard.press('Tab')
+        assert wide.evaluate('pre => document.activeElement === pre')
+        for _ in range(5):
+            page.keyboard.press('ArrowRight')
+        assert wide.evaluate('pre => pre.scrollLeft') > 0  # The arrow keys scroll it
+    finally:
+        context.close()
 
 
 def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):
