@@ -110,12 +110,19 @@ def axe_violations(page, script):
 
 class Server:
     """`folder` served on 127.0.0.1 (a free port) by http.server in a thread, as `python -m http.server -d folder`
-    serves it: no header of its own (no compression, no cross-origin isolation), as a reader's server would."""
+    serves it: no header of its own (no compression, no cross-origin isolation), as a reader's server would.
+    isolated=True adds the two headers that make a page cross-origin isolated (COOP and COEP), as a host can."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, isolated=False):
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def end_headers(self):
+                if isolated:
+                    self.send_header('Cross-Origin-Opener-Policy', 'same-origin')
+                    self.send_header('Cross-Origin-Embedder-Policy', 'require-corp')
+                super().end_headers()
         self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=folder))
         self.url = f'http://127.0.0.1:{self.httpd.server_port}/'
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
