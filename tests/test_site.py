@@ -362,7 +362,9 @@ def test_thumbnails_are_links_named_by_their_titles_and_a_keyboard_opens_the_pag
         assert wide.evaluate('pre => document.activeElement === pre')
         for _ in range(5):
             page.keyboard.press('ArrowRight')
-        assert wide.evaluate('pre => pre.scrollLeft') > 0  # The arrow keys scroll it
+        # The arrow keys scroll it, smoothly: an animation that a busy machine starts late
+        page.wait_for_function('pre => pre.scrollLeft > 0', arg=wide.element_handle(), timeout=10000)
+        assert wide.evaluate('pre => pre.scrollLeft') > 0
     finally:
         context.close()
 
