@@ -197,6 +197,19 @@ def section_files(sections):
             for section in sections}
 
 
+def test_figures_and_thumbnails_after_the_first_row_load_lazily():
+    pytest.importorskip('docutils', reason='the docs packages are missing (docs/requirements.txt)')
+    site_pages = load_script('docs/site/site_pages.py')
+    thumbnails = ''.join(f'<div class="sphx-glr-thumbcontainer"><img alt="" src="_images/sphx_glr_s{i}_thumb.png" />'
+                         f'</div>' for i in range(6))
+    figure = '<img src="../_images/sphx_glr_s_001.png" alt="s" class = "sphx-glr-single-img"/>'
+    other = '<p><img alt="a logo" src="logo.png" /><img loading="eager" class="sphx-glr-multi-img" src="x.png"/></p>'
+    page = site_pages.lazy_images(thumbnails + figure + other)
+    tags = re.findall(r'<img[^>]*>', page)
+    assert ['loading="lazy"' in tag for tag in tags] == [False] * 4 + [True] * 3 + [False, False]
+    assert page.replace('<img loading="lazy"', '<img') == thumbnails + figure + other  # Nothing else changed
+
+
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
     """The site of the two PAGES' scripts, built with quick settings by `python docs/build_site.py`."""
@@ -255,8 +268,12 @@ def test_page_shows_code_output_figures_and_downloads(site, browser, script, cod
     assert code_line in code
     printed = '\n'.join(page.locator('div.sphx-glr-script-out pre').all_inner_texts())
     assert value in printed
-    widths = page.eval_on_selector_all('article img.sphx-glr-single-img, article img.sphx-glr-multi-img',
-                                       'images => images.map(image => image.complete ? image.naturalWidth : 0)')
+    figures = page.locator('article img.sphx-glr-single-img, article img.sphx-glr-multi-img')
+    for figure in figures.all():  # Loaded as the reader scrolls to it (issue 38: not before the first paint)
+        assert figure.get_attribute('loading') == 'lazy'
+        figure.scroll_into_view_if_needed()
+        figure.evaluate('image => image.complete || new Promise(done => image.addEventListener("load", done))')
+    widths = figures.evaluate_all('images => images.map(image => image.complete ? image.naturalWidth : 0)')
     assert len(widths) == n_figures and all(width > 100 for width in widths), widths  # Shown, not broken
     assert 'Total running time of the script' in page.inner_text('article')
     links = {}
@@ -283,6 +300,8 @@ def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser)
     assert [heading.split(':')[0] for heading in headings] == ['02_autograd', '03_nn_iris']
     widths = page.eval_on_selector_all('div.sphx-glr-thumbcontainer img', 'images => images.map(i => i.naturalWidth)')
     assert len(widths) == 2 and all(width > 0 for width in widths)
+    # The first screen's thumbnails are loaded at once (lazy ones only after the first row)
+    assert page.locator('div.sphx-glr-thumbcontainer img[loading]').count() == 0
     page.locator('div.sphx-glr-thumbcontainer').first.click()  # A click on the thumbnail opens its page
     assert page.url.endswith('02_autograd/grad_descent.html')
     page.close()

@@ -37,6 +37,8 @@ sphinx_gallery_conf = {
     'image_scrapers': (site_gallery.saved_figures, 'matplotlib'),
     'capture_repr': (),                         # What the script printed, as in a terminal
     'download_all_examples': False,
+    'css': ['sg_gallery'],                      # Not its binder, dataframe and HTML-output CSS: none on our pages, and
+                                                # each file is one more request before a phone paints (Lighthouse)
     'write_computation_times': False,           # Its pages load jQuery and DataTables from CDNs; each page has its time
     'inspect_global_variables': False,
     'remove_config_comments': True,

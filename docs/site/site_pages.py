@@ -5,7 +5,8 @@ and landmarks with names. conf.py connects these functions to Sphinx's events; t
 axe-core and Lighthouse (tests/test_site.py, benchmarks/lighthouse.py) found what these fix on the Furo theme
 with sphinx-gallery: thumbnail links whose only text sphinx-gallery's CSS hides (`link-name`; site.css shows it to
 screen readers), code blocks that scroll but take no focus (`scrollable-region-focusable`), Furo's two unnamed
-<aside> landmarks (`landmark-unique`), and no meta description.
+<aside> landmarks (`landmark-unique`), and no meta description; and, for a phone's first paint (Lighthouse's
+performance), images out of sight that were loaded before it.
 """
 import html
 import re
@@ -88,13 +89,37 @@ def thumbnail_titles(body):
                         '<div class="sphx-glr-thumbnail-title" aria-hidden="true">')
 
 
+EAGER_THUMBNAILS = 4  # The thumbnails of an index page's first screen (a row on a laptop): loaded at once
+IMAGE = re.compile(r'<img\b(?![^>]*\bloading=)[^>]*>')
+
+
+def lazy_images(body):
+    """The figures of a script's output (they come after its title, notes and first code block: below a phone's
+    first screen) and an index's thumbnails after its first row: loaded as the reader scrolls to them
+    (loading="lazy"), so the page's first screen is not kept waiting for images out of sight."""
+    count = 0
+
+    def lazy(match):
+        nonlocal count
+        tag = match.group(0)
+        if 'sphx-glr-single-img' in tag or 'sphx-glr-multi-img' in tag:
+            return tag.replace('<img', '<img loading="lazy"', 1)
+        if '_thumb.' in tag:
+            count += 1
+            if count > EAGER_THUMBNAILS:
+                return tag.replace('<img', '<img loading="lazy"', 1)
+        return tag
+    return IMAGE.sub(lazy, body)
+
+
 def page_context(app, pagename, templatename, context, doctree):
-    """Sphinx `html-page-context`: the page's meta description; its code blocks focusable; its thumbnails named."""
+    """Sphinx `html-page-context`: the page's meta description; its code blocks focusable; its thumbnails named;
+    its images out of the first screen loaded lazily."""
     title = text_of(context.get('title') or '') or {'search': 'Search', 'genindex': 'Index'}.get(pagename, '')
     text = description(doctree, title, app.config.project)
     context['metatags'] = context.get('metatags', '') + f'\n<meta name="description" content="{html.escape(text)}" />'
     if context.get('body'):
-        context['body'] = thumbnail_titles(focusable_blocks(context['body']))
+        context['body'] = lazy_images(thumbnail_titles(focusable_blocks(context['body'])))
 
 
 def name_landmarks(app, exception):
