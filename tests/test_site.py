@@ -359,13 +359,28 @@ def test_thumbnails_are_links_named_by_their_titles_and_a_keyboard_opens_the_pag
         page.goto((folder / '02_autograd' / 'grad_descent.html').as_uri())
         drawer = page.locator('.sidebar-drawer')  # On a phone, the list of pages is a drawer, closed
         assert not drawer.is_visible() and drawer.bounding_box()['x'] < 0
-        page.keyboard.press('Tab')
-        assert page.evaluate('document.activeElement.getAttribute("aria-label")') == 'Toggle site navigation sidebar'
+        focused = 'document.activeElement.getAttribute("aria-label")'
+        for _ in range(3):  # The skip link, then the menu's icon: a button (site.js), named
+            page.keyboard.press('Tab')
+            if page.evaluate(focused) == 'Toggle site navigation sidebar':
+                break
+        assert page.evaluate(focused) == 'Toggle site navigation sidebar'
+        menu = page.get_by_role('button', name='Toggle site navigation sidebar')
+        assert menu.get_attribute('aria-expanded') == 'false'
         page.keyboard.press('Space')  # Opens it
         page.wait_for_function('document.querySelector(".sidebar-drawer").getBoundingClientRect().x >= 0')
         assert drawer.is_visible() and drawer.get_by_role('link', name=re.compile('^03_nn_iris: ')).is_visible()
-        page.keyboard.press('Space')
+        assert menu.get_attribute('aria-expanded') == 'true'  # What a screen reader says of it
+        page.keyboard.press('Enter')  # Closes it
         page.wait_for_function('!document.querySelector(".sidebar-drawer").checkVisibility({visibilityProperty: true})')
+        assert menu.get_attribute('aria-expanded') == 'false'
+        page.keyboard.press('Enter')
+        page.wait_for_function('document.querySelector(".sidebar-drawer").getBoundingClientRect().x >= 0')
+        page.keyboard.press('Tab')  # The focus moves on (the header's next link); Escape closes the drawer, and the
+        # focus is back on the icon
+        page.keyboard.press('Escape')
+        page.wait_for_function('!document.querySelector(".sidebar-drawer").checkVisibility({visibilityProperty: true})')
+        assert page.evaluate(focused) == 'Toggle site navigation sidebar'
         blocks = page.locator('article pre')
         assert blocks.count() >= 4
         assert all(block.get_attribute('tabindex') == '0' for block in blocks.all())  # Tab reaches each one

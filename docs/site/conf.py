@@ -23,6 +23,7 @@ html_show_copyright = False
 suppress_warnings = ['config.cache']
 html_static_path = ['_static']
 html_css_files = ['site.css']
+html_js_files = [('site.js', {'defer': 'defer'})]  # The drawers' icons made buttons (a keyboard opens them)
 html_favicon = '_static/favicon.svg'  # Else browsers ask for /favicon.ico, which the site lacks: a 404 on every page
 templates_path = ['_templates']       # search.html with a level-one heading
 
