@@ -36,14 +36,6 @@ SHORT = {'performance': 'perf', 'accessibility': 'a11y', 'best-practices': 'bp',
 PAGES = ['index.html', '04_cnn_mnist/cnn_mnist.html', 'play/']  # The home page, a lesson page, the Play page
 
 
-def all_pages(site):
-    """Every HTML page of the site: the home page, each section's index, every script's page, the Play page, and
-    Sphinx's search and index pages."""
-    pages = sorted(path.relative_to(site).as_posix() for path in site.rglob('*.html')
-                   if not path.relative_to(site).parts[0].startswith(('_', '.')))
-    return [page.replace('play/index.html', 'play/') for page in pages]
-
-
 ATTEMPTS = 3  # A busy machine sometimes makes Lighthouse give up (a DevTools call over its time limit): try again
 
 
@@ -104,7 +96,7 @@ def main(argv=None):
     if not Path(CHROMIUM).is_file():
         print(f'error: {CHROMIUM} is missing (Debian: apt-get install chromium)', file=sys.stderr)
         return 1
-    pages = all_pages(site) if args.all else (args.pages or PAGES)
+    pages = audit_tools.site_pages(site) if args.all else (args.pages or PAGES)
     try:
         cli = audit_tools.install() / audit_tools.LIGHTHOUSE_CLI
     except audit_tools.AuditToolsError as error:

@@ -2,7 +2,9 @@
 accessibility checks of tests/test_site.py and tests/test_play.py) and Lighthouse (benchmarks/lighthouse.py); and
 what they share with the Play page's tests: Debian's Chromium, its flags, a static server of the site.
 
-    python docs/audit_tools.py            # npm ci of both; prints the node_modules folder
+    python docs/audit_tools.py                 # npm ci of both; prints the node_modules folder
+    python docs/audit_tools.py axe SITE_DIR    # axe-core on every page of a built site, at a phone's and a
+                                               # laptop's size: each violation; exit code 1 on a serious one
 
 npm runs in a temporary copy of docs/package.json and docs/package-lock.json (the repository stays untouched), as
 the Play page's build does with docs/play/'s; what it installed is kept in a cache folder named by the lock file's
@@ -10,6 +12,7 @@ hash and the packages asked for (~/.cache/dl_tutorial_docs/), so later runs star
 axe-core alone (one file, no dependencies): its entry of the lock, with the same integrity hash, is all npm sees.
 The Play page's own packages stay in docs/play/package.json: its build installs only what the page serves.
 """
+import argparse
 import functools
 import hashlib
 import http.server
@@ -90,6 +93,10 @@ def install(packages=None):
     return cached / 'node_modules'
 
 
+def axe_version():
+    return json.loads((install(['axe-core']) / 'axe-core' / 'package.json').read_text(encoding='utf-8'))['version']
+
+
 def axe_script():
     """The text of axe.min.js (axe-core, at its pinned version), to inject into a page."""
     return (install(['axe-core']) / AXE_SCRIPT).read_text(encoding='utf-8')
@@ -132,13 +139,72 @@ class Server:
         self.httpd.server_close()
 
 
-def main():
+SIZES = {'phone': {'width': 390, 'height': 844}, 'desktop': {'width': 1280, 'height': 720}}  # axe-core's (issue 38)
+
+
+def site_pages(site):
+    """Every HTML page of a built site, relative to it: the home page, each section's index, every script's page,
+    the Play page (as play/), Sphinx's search and index pages."""
+    pages = sorted(path.relative_to(site).as_posix() for path in Path(site).rglob('*.html')
+                   if not path.relative_to(site).parts[0].startswith(('_', '.')))
+    return [page.replace('play/index.html', 'play/') for page in pages]
+
+
+def axe_site(site, sizes=SIZES):
+    """axe-core's violations of every page of `site`, served, in headless Chromium at each of `sizes`:
+    {(page, size): violations}, and the URLs that answered 400 or more."""
+    from playwright.sync_api import sync_playwright
+    script = axe_script()
+    server = Server(site)
+    found, missing = {}, []
     try:
-        print(install())
-    except AuditToolsError as error:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            for size, viewport in sizes.items():
+                phone = size == 'phone'
+                context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+                page = context.new_page()
+                page.on('response', lambda response: response.status >= 400 and missing.append(response.url))
+                for name in site_pages(site):
+                    page.goto(server.url + name, wait_until='load')
+                    found[name, size] = axe_violations(page, script)
+                context.close()
+            browser.close()
+    finally:
+        server.close()
+    return found, sorted(set(missing))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('command', nargs='?', choices=['install', 'axe'], default='install',
+                        help='install (default): npm ci of the tools; axe: axe-core on every page of SITE_DIR')
+    parser.add_argument('site_dir', nargs='?', metavar='SITE_DIR', help='axe: the site that docs/build_site.py built')
+    args = parser.parse_args(argv)
+    if args.command == 'axe' and not (args.site_dir and (Path(args.site_dir) / 'index.html').is_file()):
+        parser.error('axe needs SITE_DIR, a folder that python docs/build_site.py SITE_DIR built')
+    try:
+        if args.command == 'install':
+            print(install())
+            return 0
+        if not Path(CHROMIUM).is_file():
+            raise AuditToolsError(f'{CHROMIUM} is missing (Debian: apt-get install chromium)')
+        found, missing = axe_site(Path(args.site_dir).resolve())
+    except (AuditToolsError, ImportError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 1
-    return 0
+    serious = 0
+    for (name, size), violations in found.items():
+        for each in violations:
+            serious += each['impact'] in SERIOUS
+            print(f"{name} ({size}): {each['id']} ({each['impact']}): {each['help']}: {len(each['nodes'])} "
+                  f"element(s), e.g. {', '.join(each['nodes'][:3])}")
+    pages = len({name for name, _ in found})
+    total = sum(map(len, found.values()))
+    sizes = ' and '.join(f"{viewport['width']}x{viewport['height']}" for viewport in SIZES.values())
+    print(f'axe-core {axe_version()}: {pages} pages at {sizes}: {total} violation(s), {serious} serious or critical; {len(missing)} URL(s) answered 400 or more'
+          + ''.join(f'\n  missing: {url}' for url in missing))
+    return 1 if serious or missing else 0
 
 
 if __name__ == '__main__':

@@ -410,3 +410,12 @@ def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):
     result = subprocess.run([sys.executable, '-c', code, str(tmp_path / 'site')], capture_output=True, text=True,
                             cwd=REPO_ROOT)
     assert result.returncode == 1 and result.stderr.strip().endswith("run 'pip install -r docs/requirements.txt'")
+
+
+def test_audit_tools_axe_says_what_it_needs_without_a_site(tmp_path):
+    # python docs/audit_tools.py axe on a folder that no build made: one line of usage, no traceback
+    result = subprocess.run([sys.executable, 'docs/audit_tools.py', 'axe', str(tmp_path)], capture_output=True,
+                            text=True, encoding='utf-8', cwd=REPO_ROOT)
+    assert result.returncode == 2 and 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith('axe needs SITE_DIR, a folder that python '
+                                                           'docs/build_site.py SITE_DIR built')
