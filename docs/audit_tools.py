@@ -202,8 +202,8 @@ def main(argv=None):
     pages = len({name for name, _ in found})
     total = sum(map(len, found.values()))
     sizes = ' and '.join(f"{viewport['width']}x{viewport['height']}" for viewport in SIZES.values())
-    print(f'axe-core {axe_version()}: {pages} pages at {sizes}: {total} violation(s), {serious} serious or critical; {len(missing)} URL(s) answered 400 or more'
-          + ''.join(f'\n  missing: {url}' for url in missing))
+    print(f'axe-core {axe_version()}: {pages} pages at {sizes}: {total} violation(s), {serious} serious or '
+          f'critical; {len(missing)} URL(s) answered 400 or more' + ''.join(f'\n  missing: {url}' for url in missing))
     return 1 if serious or missing else 0
 
 
