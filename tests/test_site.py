@@ -339,7 +339,8 @@ def test_every_page_passes_axe_core_describes_itself_and_asks_for_nothing_missin
             page.goto(server.url + name)
             found[name] = problems(audit_tools.axe_violations(page, axe))
             description = page.get_attribute('meta[name="description"]', 'content') or ''
-            assert len(description) >= 20 and '<' not in description, (name, description)
+            # Text, no tag (a page's prose may hold a '<', as an exercise's update x <- x - learn_rate * f'(x))
+            assert len(description) >= 20 and not re.search(r'</?[a-zA-Z]', description), (name, description)
     finally:
         context.close()
         server.close()
