@@ -6,15 +6,13 @@ against PyTorch: the 28 x 28 input that mnist_image.js prepares from a file or t
 
 Hermetic: models trained for one epoch on the fake MNIST and names. With DL_DATA_DIR: models trained briefly on
 the real data read a 1 and a 7 drawn with the mouse, data/cnn_mnist_test.png as 3, and Tanaka as Japanese with
-the probabilities that rnn_name2lang_load.py prints.
+the probabilities that rnn_name2lang_load.py prints. The page passes axe-core on a phone and a desktop, and answers
+a finger on the pad while its models load (issue 38), ONNX Runtime Web working in a worker.
 """
-import functools
-import http.server
 import importlib.util
 import json
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -25,9 +23,8 @@ from test_mnist_image import photo_classes
 
 from common import REPO_ROOT
 
-CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                  '--disable-component-update', '--disable-sync', '--no-first-run']
+audit_tools = load_script('docs/audit_tools.py')  # Chromium and its flags, a static server, axe-core
+CHROMIUM, CHROMIUM_FLAGS, Server = audit_tools.CHROMIUM, audit_tools.CHROMIUM_FLAGS, audit_tools.Server
 CNN, RNN = '04_cnn_mnist/cnn_mnist.py', '05_rnn_name2lang/rnn_name2lang.py'
 CNN_ONNX, RNN_ONNX = '04_cnn_mnist/further/cnn_mnist_onnx.py', '05_rnn_name2lang/further/rnn_name2lang_onnx.py'
 TEST_IMAGE = REPO_ROOT / 'data' / 'cnn_mnist_test.png'
@@ -86,20 +83,20 @@ def train_rnn(out_dir, *argv):
 
 
 # The built page, served, in a browser ----------------------------------------------------------------------
-class Server:
-    """`folder` served by http.server on 127.0.0.1 (a free port), in a thread, as `python -m http.server` does."""
+def pad_point(page, x, y):
+    """The page's coordinates of the pad's pixel (x, y)."""
+    box = page.locator('#digit-pad').bounding_box()
+    return box['x'] + x * box['width'] / PAD_SIZE, box['y'] + y * box['height'] / PAD_SIZE
 
-    def __init__(self, folder):
-        class Quiet(http.server.SimpleHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=folder))
-        self.url = f'http://127.0.0.1:{self.httpd.server_port}/'
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def draw_with_a_finger(context, page, pad_pixels):
+    """A finger down on the first of `pad_pixels`, moved through the others, lifted (a phone's touch events)."""
+    cdp = context.new_cdp_session(page)
+    points = [dict(zip('xy', pad_point(page, x, y))) for x, y in pad_pixels]
+    cdp.send('Input.dispatchTouchEvent', {'type': 'touchStart', 'touchPoints': [points[0]]})
+    for point in points[1:]:
+        cdp.send('Input.dispatchTouchEvent', {'type': 'touchMove', 'touchPoints': [point]})
+    cdp.send('Input.dispatchTouchEvent', {'type': 'touchEnd', 'touchPoints': []})
 
 
 class PlayPage:
@@ -117,9 +114,7 @@ class PlayPage:
         self.page.wait_for_function('window.playTimings.cnnReady && window.playTimings.rnnReady', timeout=60000)
 
     def pad_point(self, x, y):
-        """The page's coordinates of the pad's pixel (x, y)."""
-        box = self.page.locator('#digit-pad').bounding_box()
-        return box['x'] + x * box['width'] / PAD_SIZE, box['y'] + y * box['height'] / PAD_SIZE
+        return pad_point(self.page, x, y)
 
     def wait_for_digit(self, count, source):
         self.page.wait_for_function('([count, source]) => window.digitGuessCount > count && '
@@ -211,9 +206,9 @@ def desktop(tiny, browser):
 def test_the_build_is_self_contained(tiny):
     out = tiny['out']
     files = {path.relative_to(out).as_posix() for path in out.rglob('*') if path.is_file()}
-    assert {'index.html', 'play.js', 'mnist_image.js', 'play.css', 'cnn_mnist.onnx', 'cnn_mnist.onnx.json',
-            'rnn_name2lang.onnx', 'rnn_name2lang.onnx.json', 'ort/ort.wasm.min.mjs',
-            'ort/ort-wasm-simd-threaded.wasm', 'ort/ort-wasm-simd-threaded.mjs'} == files
+    assert {'index.html', 'play.js', 'mnist_image.js', 'fetch_worker.js', 'play.css', 'cnn_mnist.onnx',
+            'cnn_mnist.onnx.json', 'rnn_name2lang.onnx', 'rnn_name2lang.onnx.json', 'ort/ort.wasm.min.mjs',
+            'ort/ort.wasm.min.mjs.map', 'ort/ort-wasm-simd-threaded.wasm', 'ort/ort-wasm-simd-threaded.mjs'} == files
     text = ' '.join((out / name).read_text(encoding='utf-8') for name in ('index.html', 'play.js', 'play.css'))
     assert not re.search(r'(src|href)="(https?:)?//', text)  # No CDN, no font or script from another site
     lock = json.loads((REPO_ROOT / 'docs/play/package-lock.json').read_text(encoding='utf-8'))
@@ -318,12 +313,7 @@ def test_a_phone_draws_with_a_finger(tiny, browser):
         box = page.locator('#digit-pad').bounding_box()
         assert box['x'] >= 0 and box['x'] + box['width'] <= PHONE['width'] and box['width'] >= 300
         count = page.evaluate('window.digitGuessCount')
-        cdp = phone.context.new_cdp_session(page)
-        points = [phone.pad_point(140, 40 + 10 * i) for i in range(21)]  # A finger down the pad: a 1
-        cdp.send('Input.dispatchTouchEvent', {'type': 'touchStart', 'touchPoints': [dict(zip('xy', points[0]))]})
-        for point in points[1:]:
-            cdp.send('Input.dispatchTouchEvent', {'type': 'touchMove', 'touchPoints': [dict(zip('xy', point))]})
-        cdp.send('Input.dispatchTouchEvent', {'type': 'touchEnd', 'touchPoints': []})
+        draw_with_a_finger(phone.context, page, [(140, 40 + 10 * i) for i in range(21)])  # A finger down the pad: a 1
         phone.wait_for_digit(count, 'pad')
         ink = np.array(page.evaluate('window.padInk()')).reshape(PAD_SIZE, PAD_SIZE)
         assert ink[40:240, 130:150].mean() > 0.9 and ink[:, :100].max() == 0  # Drawn where the finger went
@@ -332,6 +322,60 @@ def test_a_phone_draws_with_a_finger(tiny, browser):
         assert phone.errors == []
     finally:
         phone.close()
+
+
+def test_a_finger_draws_at_once_while_the_models_load_and_they_guess_when_ready(tiny, browser):
+    phone = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=3)
+    page = phone.new_page()
+    errors, held = [], []
+    page.on('pageerror', lambda error: errors.append(str(error)))
+    page.on('console', lambda message: message.type == 'error' and errors.append(message.text))
+    phone.route('**/*.onnx', lambda route: held.append(route))  # The models come when the test lets them
+    try:
+        page.goto(tiny['server'].url + 'play/')
+        for _ in range(600):  # Until the page has asked for both models
+            if len(held) == 2:
+                break
+            page.wait_for_timeout(50)
+        assert len(held) == 2
+        draw_with_a_finger(phone, page, [(140, 40 + 10 * i) for i in range(21)])
+        ink = np.array(page.evaluate('window.padInk()')).reshape(PAD_SIZE, PAD_SIZE)
+        assert ink[40:200, 130:150].mean() > 0.9  # Drawn at once, before the models came
+        assert 'loading' in page.text_content('#digit-note') and 'loading' in page.text_content('#digit-model')
+        page.fill('#name-input', 'Tanaka')
+        assert 'still loading' in page.text_content('#name-said')
+        assert page.evaluate('window.digitGuessCount + window.nameGuessCount') == 0
+        assert page.evaluate('window.playTimings.cnnReady') is None
+        for route in held:
+            route.continue_()
+        page.wait_for_function('window.digitGuessCount > 0 && window.nameGuessCount > 0 && !window.digitBusy '
+                               '&& !window.nameBusy', timeout=60000)  # Guessed as soon as they were ready
+        assert page.text_content('#digit-guess') in list('0123456789') and page.text_content('#name-guess')
+        assert page.evaluate('window.lastDigitFrom') == 'pad' and 'loading' not in page.text_content('#digit-note')
+        assert page.evaluate('window.lastNameProbs.name') == 'Tanaka'
+        workers = sorted(worker.url.split('/play/')[-1] for worker in page.workers)  # Off the page's main thread:
+        assert workers == ['fetch_worker.js', 'ort/ort.wasm.min.mjs']  # the models' bytes, ONNX Runtime's WebAssembly
+        assert errors == []
+    finally:
+        phone.close()
+
+
+@pytest.mark.parametrize('size', ['phone', 'desktop'])
+def test_the_page_passes_axe_core_with_its_guesses_shown(tiny, browser, size):
+    if shutil.which('npm') is None:
+        pytest.skip('npm is missing: axe-core comes from the npm registry')
+    viewport = PHONE if size == 'phone' else {'width': 1280, 'height': 720}  # axe-core's sizes (issue 38)
+    play = PlayPage(browser, tiny['server'].url, viewport, phone=size == 'phone')
+    try:
+        assert play.draw_with_mouse(STROKES[7]) != ''
+        play.type_name('Tanaka')
+        violations = audit_tools.axe_violations(play.page, audit_tools.axe_script())
+        assert [each for each in violations if each['impact'] in audit_tools.SERIOUS
+                or each['id'].startswith('landmark')] == []
+        assert len(play.page.get_attribute('meta[name="description"]', 'content')) >= 20
+        assert play.errors == []
+    finally:
+        play.close()
 
 
 # Real data: models trained briefly on MNIST and the names --------------------------------------------------

@@ -1,25 +1,29 @@
 """Tests of the website (docs/build_site.py): the build's plan (every page's title: its slide, or what a further
 script does), the staged pages of a section and the no-output check; then a real build of two small scripts'
 pages, opened in headless Chromium (Debian's `chromium`, driven by Playwright): each page shows its code, a value
-its slide prints and its figures, and its download links lead to the files."""
+its slide prints and its figures, and its download links lead to the files; served as a reader serves it, every
+page of that site passes axe-core on a phone and a desktop (issue 38; tests/test_play.py checks the Play page)."""
 import ast
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from conftest import load_script
 
 from common import REPO_ROOT
 from common.exercises import find_exercises, load_exercise
 
 BUILD_SITE = REPO_ROOT / 'docs' / 'build_site.py'
-CHROMIUM = '/usr/bin/chromium'
-CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-                  '--disable-component-update', '--disable-sync', '--no-first-run']
+audit_tools = load_script('docs/audit_tools.py')  # Chromium and its flags, a static server, axe-core
+CHROMIUM, CHROMIUM_FLAGS = audit_tools.CHROMIUM, audit_tools.CHROMIUM_FLAGS
+# axe-core's sizes (issue 38): a phone and a laptop
+AXE_SIZES = {'phone': {'width': 390, 'height': 844}, 'desktop': {'width': 1280, 'height': 720}}
 # The two pages built for the browser: (script, a line of its code, a value its slide prints, its figures)
 PAGES = [('02_autograd/grad_descent.py', 'y.backward()', 'x = 6.147', 1),
          ('03_nn_iris/vanishing_grad.py', "plt.title('Gradients with the sigmoid function')",
@@ -212,6 +216,19 @@ def section_files(sections):
             for section in sections}
 
 
+def test_figures_and_thumbnails_after_the_first_row_load_lazily():
+    pytest.importorskip('docutils', reason='the docs packages are missing (docs/requirements.txt)')
+    site_pages = load_script('docs/site/site_pages.py')
+    thumbnails = ''.join(f'<div class="sphx-glr-thumbcontainer"><img alt="" src="_images/sphx_glr_s{i}_thumb.png" />'
+                         f'</div>' for i in range(6))
+    figure = '<img src="../_images/sphx_glr_s_001.png" alt="s" class = "sphx-glr-single-img"/>'
+    other = '<p><img alt="a logo" src="logo.png" /><img loading="eager" class="sphx-glr-multi-img" src="x.png"/></p>'
+    page = site_pages.lazy_images(thumbnails + figure + other)
+    tags = re.findall(r'<img[^>]*>', page)
+    assert ['loading="lazy"' in tag for tag in tags] == [False] * 4 + [True] * 3 + [False, False]
+    assert page.replace('<img loading="lazy"', '<img') == thumbnails + figure + other  # Nothing else changed
+
+
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
     """The site of the two PAGES' scripts, built with quick settings by `python docs/build_site.py`."""
@@ -270,8 +287,12 @@ def test_page_shows_code_output_figures_and_downloads(site, browser, script, cod
     assert code_line in code
     printed = '\n'.join(page.locator('div.sphx-glr-script-out pre').all_inner_texts())
     assert value in printed
-    widths = page.eval_on_selector_all('article img.sphx-glr-single-img, article img.sphx-glr-multi-img',
-                                       'images => images.map(image => image.complete ? image.naturalWidth : 0)')
+    figures = page.locator('article img.sphx-glr-single-img, article img.sphx-glr-multi-img')
+    for figure in figures.all():  # Loaded as the reader scrolls to it (issue 38: not before the first paint)
+        assert figure.get_attribute('loading') == 'lazy'
+        figure.scroll_into_view_if_needed()
+        figure.evaluate('image => image.complete || new Promise(done => image.addEventListener("load", done))')
+    widths = figures.evaluate_all('images => images.map(image => image.complete ? image.naturalWidth : 0)')
     assert len(widths) == n_figures and all(width > 100 for width in widths), widths  # Shown, not broken
     assert 'Total running time of the script' in page.inner_text('article')
     links = {}
@@ -301,6 +322,8 @@ def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser)
     assert [heading.split(':')[0] for heading in headings] == ['02_autograd', '03_nn_iris']
     widths = page.eval_on_selector_all('div.sphx-glr-thumbcontainer img', 'images => images.map(i => i.naturalWidth)')
     assert len(widths) == len(titles) and all(width > 0 for width in widths)
+    # The first screen's thumbnails are loaded at once (lazy ones only after the first row)
+    assert page.locator('div.sphx-glr-thumbcontainer img[loading]').count() == 0
     page.locator('div.sphx-glr-thumbcontainer').nth(1).click()  # A click on the thumbnail opens its page
     assert page.url.endswith('02_autograd/grad_descent.html')
     page.close()
@@ -325,6 +348,103 @@ def test_an_exercise_page_shows_its_task_and_its_check_not_its_solution(site, br
     assert downloaded.read_text(encoding='utf-8') == (REPO_ROOT / EXERCISE_PAGE).read_text(encoding='utf-8')
 
 
+@pytest.fixture(scope='module')
+def axe():
+    """axe-core's script, at the version docs/package-lock.json pins (npm ci once, then from the cache)."""
+    if shutil.which('npm') is None:
+        pytest.skip('npm is missing (Debian: apt-get install npm): axe-core comes from the npm registry')
+    return audit_tools.axe_script()
+
+
+def problems(violations):
+    """The violations that fail a page: serious or critical ones, and landmarks without a name of their own."""
+    return [f"{each['id']} ({each['impact']}): {each['help']}: {each['nodes'][:3]}" for each in violations
+            if each['impact'] in audit_tools.SERIOUS or each['id'].startswith('landmark')]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('size', AXE_SIZES)
+def test_every_page_passes_axe_core_describes_itself_and_asks_for_nothing_missing(site, browser, axe, size):
+    folder, _ = site
+    pages = sorted(path.relative_to(folder).as_posix() for path in folder.rglob('*.html')
+                   if not path.relative_to(folder).parts[0].startswith('_'))
+    assert {'index.html', '02_autograd/index.html', '03_nn_iris/vanishing_grad.html', 'search.html'} <= set(pages)
+    server = audit_tools.Server(folder)  # As a reader serves it (python -m http.server): /favicon.ico and all
+    context = browser.new_context(viewport=AXE_SIZES[size], is_mobile=size == 'phone', has_touch=size == 'phone')
+    page = context.new_page()
+    missing, errors, found = [], [], {}
+    page.on('response', lambda response: response.status >= 400 and missing.append(response.url))
+    page.on('console', lambda message: message.type == 'error' and errors.append(message.text))
+    try:
+        for name in pages:
+            page.goto(server.url + name)
+            found[name] = problems(audit_tools.axe_violations(page, axe))
+            description = page.get_attribute('meta[name="description"]', 'content') or ''
+            # Text, no tag (a page's prose may hold a '<', as an exercise's update x <- x - learn_rate * f'(x))
+            assert len(description) >= 20 and not re.search(r'</?[a-zA-Z]', description), (name, description)
+    finally:
+        context.close()
+        server.close()
+    assert {name: bad for name, bad in found.items() if bad} == {}
+    assert missing == [] and errors == []
+
+
+@pytest.mark.slow
+def test_thumbnails_are_links_named_by_their_titles_and_a_keyboard_opens_the_pages_and_scrolls_code(site, browser):
+    folder, _ = site
+    context = browser.new_context(viewport=AXE_SIZES['phone'], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto((folder / 'index.html').as_uri())
+        for title in ('Gradient Descent by Hands', 'Observing Vanishing Gradients'):  # What a screen reader says
+            assert page.get_by_role('link', name=title, exact=True).count() == 1, title
+        page.goto((folder / '02_autograd' / 'grad_descent.html').as_uri())
+        drawer = page.locator('.sidebar-drawer')  # On a phone, the list of pages is a drawer, closed
+        assert not drawer.is_visible() and drawer.bounding_box()['x'] < 0
+        focused = 'document.activeElement.getAttribute("aria-label")'
+        for _ in range(3):  # The skip link, then the menu's icon: a button (site.js), named
+            page.keyboard.press('Tab')
+            if page.evaluate(focused) == 'Toggle site navigation sidebar':
+                break
+        assert page.evaluate(focused) == 'Toggle site navigation sidebar'
+        menu = page.get_by_role('button', name='Toggle site navigation sidebar')
+        assert menu.get_attribute('aria-expanded') == 'false'
+        page.keyboard.press('Space')  # Opens it
+        page.wait_for_function('document.querySelector(".sidebar-drawer").getBoundingClientRect().x >= 0')
+        assert drawer.is_visible() and drawer.get_by_role('link', name=re.compile('^03_nn_iris: ')).is_visible()
+        assert menu.get_attribute('aria-expanded') == 'true'  # What a screen reader says of it
+        page.keyboard.press('Enter')  # Closes it
+        page.wait_for_function('!document.querySelector(".sidebar-drawer").checkVisibility({visibilityProperty: true})')
+        assert menu.get_attribute('aria-expanded') == 'false'
+        page.keyboard.press('Enter')
+        page.wait_for_function('document.querySelector(".sidebar-drawer").getBoundingClientRect().x >= 0')
+        page.keyboard.press('Tab')  # The focus moves on (the header's next link); Escape closes the drawer, and the
+        # focus is back on the icon
+        page.keyboard.press('Escape')
+        page.wait_for_function('!document.querySelector(".sidebar-drawer").checkVisibility({visibilityProperty: true})')
+        assert page.evaluate(focused) == 'Toggle site navigation sidebar'
+        blocks = page.locator('article pre')
+        assert blocks.count() >= 4
+        assert all(block.get_attribute('tabindex') == '0' for block in blocks.all())  # Tab reaches each one
+        names = [block.get_attribute('aria-label') for block in blocks.all()]
+        assert len(set(names)) == len(names) and all(name.startswith(('Code: ', 'Output: ')) for name in names)
+        wide = next(block for block in blocks.all()
+                    if block.evaluate('pre => pre.scrollWidth > pre.clientWidth + 20'))  # Wider than a phone
+        page.keyboard.press('Tab')  # From the page into its links and blocks, until this block has the focus
+        for _ in range(200):
+            if wide.evaluate('pre => document.activeElement === pre'):
+                break
+            page.keyboard.press('Tab')
+        assert wide.evaluate('pre => document.activeElement === pre')
+        for _ in range(5):
+            page.keyboard.press('ArrowRight')
+        # The arrow keys scroll it, smoothly: an animation that a busy machine starts late
+        page.wait_for_function('pre => pre.scrollLeft > 0', arg=wide.element_handle(), timeout=10000)
+        assert wide.evaluate('pre => pre.scrollLeft') > 0
+    finally:
+        context.close()
+
+
 def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):
     # A Python that cannot import sphinx-gallery: the wrapper says what to install, in one line
     code = ('import runpy, sys; sys.modules["sphinx_gallery"] = None; sys.argv[0] = "build_site.py"; '
@@ -332,3 +452,12 @@ def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):
     result = subprocess.run([sys.executable, '-c', code, str(tmp_path / 'site')], capture_output=True, encoding='utf-8',
                             cwd=REPO_ROOT)
     assert result.returncode == 1 and result.stderr.strip().endswith("run 'pip install -r docs/requirements.txt'")
+
+
+def test_audit_tools_axe_says_what_it_needs_without_a_site(tmp_path):
+    # python docs/audit_tools.py axe on a folder that no build made: one line of usage, no traceback
+    result = subprocess.run([sys.executable, 'docs/audit_tools.py', 'axe', str(tmp_path)], capture_output=True,
+                            text=True, encoding='utf-8', cwd=REPO_ROOT)
+    assert result.returncode == 2 and 'Traceback' not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith('axe needs SITE_DIR, a folder that python '
+                                                           'docs/build_site.py SITE_DIR built')

@@ -1,10 +1,10 @@
 """Build the website's Play page: `build_play(site_dir, cnn_onnx, rnn_onnx)` writes a self-contained `site_dir/play/`.
 
-The page (index.html, play.js, mnist_image.js, play.css) runs the two exported models in the browser with
-onnxruntime-web, which `npm ci` installs from the npm registry at the version that package-lock.json pins (no
-CDN: the page requests nothing outside its folder). npm runs in a temporary copy of package.json and
-package-lock.json, so the repository stays untouched (and may be read-only); the three files of onnxruntime-web
-that the page needs are kept in a cache folder named by the lock file's hash (~/.cache/dl_tutorial_play/), so the
+The page (index.html, play.js, mnist_image.js, fetch_worker.js, play.css) runs the two exported models in the
+browser with onnxruntime-web, which `npm ci` installs from the npm registry at the version that package-lock.json
+pins (no CDN: the page requests nothing outside its folder). npm runs in a temporary copy of package.json and
+package-lock.json, so the repository stays untouched (and may be read-only); the files of onnxruntime-web that the
+page needs (ORT_FILES) are kept in a cache folder named by the lock file's hash (~/.cache/dl_tutorial_play/), so the
 next build (the tests') copies them from there instead of running npm again.
 
     python docs/play/build_play.py SITE_DIR --cnn results/cnn_mnist/cnn_mnist.onnx \\
@@ -25,9 +25,10 @@ import tempfile
 from pathlib import Path
 
 PLAY_DIR = Path(__file__).resolve().parent
-PAGE_FILES = ['index.html', 'play.js', 'mnist_image.js', 'play.css']
+PAGE_FILES = ['index.html', 'play.js', 'mnist_image.js', 'fetch_worker.js', 'play.css']
 ORT_DIST = 'node_modules/onnxruntime-web/dist'
-ORT_FILES = ['ort.wasm.min.mjs', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']  # WebAssembly only
+# WebAssembly only; the source map that ort.wasm.min.mjs names (a browser's developer tools, and Lighthouse, ask for it)
+ORT_FILES = ['ort.wasm.min.mjs', 'ort.wasm.min.mjs.map', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']
 MODELS = {'cnn_mnist.onnx': ['accuracy'], 'rnn_name2lang.onnx': ['letter_dict', 'target_names', 'accuracy']}
 NPM_CI = ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline']
 
@@ -74,8 +75,8 @@ def copy_model(onnx_path, target):
 
 
 def cache_folder():
-    """Where the onnxruntime-web files of this package-lock.json are kept between builds."""
-    lock = hashlib.sha256((PLAY_DIR / 'package-lock.json').read_bytes()).hexdigest()[:16]
+    """Where the onnxruntime-web files (ORT_FILES) of this package-lock.json are kept between builds."""
+    lock = hashlib.sha256((PLAY_DIR / 'package-lock.json').read_bytes() + ' '.join(ORT_FILES).encode()).hexdigest()[:16]
     root = Path(os.environ.get('XDG_CACHE_HOME') or Path.home() / '.cache')
     return root / 'dl_tutorial_play' / f'onnxruntime-web-{lock}'
 

@@ -6,7 +6,12 @@
 // lastNameProbs ({name, probs} in the model's order of languages), nameGuessCount, padInk() (the pad's ink, 0..1),
 // digitBusy and nameBusy (a guess runs or waits) and playTimings (milliseconds since the page was opened: models
 // ready, first guesses).
-import * as ort from './ort/ort.wasm.min.mjs';
+//
+// The page answers at once, while the models load: the pad draws from the first touch and the name field takes
+// letters, each says that its model is loading, and guesses as soon as it is ready. Nothing heavy runs on the page's
+// main thread: the models' files are downloaded by a worker (fetch_worker.js); ONNX Runtime Web is imported after
+// the page's own handlers are in place and runs in a worker of its own (env.wasm.proxy), where its WebAssembly is
+// compiled, the sessions are created and every guess is computed.
 import {BlankImage, centerDigit, removePaper, shrink, readImageFile} from './mnist_image.js';
 
 const PAD_SIZE = 280;       // Pixels of the square pad (10 x MNIST's 28), as draw_digit.py's canvas
@@ -15,9 +20,23 @@ const TOP_K = 5;            // Languages shown, as report_predict prints them
 const CNN_FILE = 'cnn_mnist.onnx';
 const RNN_FILE = 'rnn_name2lang.onnx';
 
-ort.env.wasm.numThreads = 1;  // Threads need a cross-origin isolated page, which a plain static server does not give
-ort.env.wasm.wasmPaths = new URL('ort/', import.meta.url).href;  // The .wasm and .mjs served beside this page
-ort.env.logLevel = 'error';
+const LOADING = 'The model is still loading: it guesses as soon as it is ready.';
+
+// ONNX Runtime Web, once imported (loadRuntime): ort.Tensor makes the models' inputs
+let ort = null;
+let runtime = null;
+
+function loadRuntime() {
+  runtime ??= import('./ort/ort.wasm.min.mjs').then(module => {
+    ort = module;
+    ort.env.wasm.proxy = true;    // WebAssembly, sessions and guesses in a worker: the page's thread stays free
+    ort.env.wasm.numThreads = 1;  // Threads need a cross-origin isolated page, which a plain static server does not give
+    ort.env.wasm.wasmPaths = new URL('ort/', import.meta.url).href;  // The .wasm and .mjs served beside this page
+    ort.env.logLevel = 'error';
+    return ort;
+  });
+  return runtime;
+}
 
 const $ = id => document.getElementById(id);
 const timings = window.playTimings = {};
@@ -35,9 +54,31 @@ function accuracyText(accuracy, what) {
   return `accuracy ${value.toFixed(1)}\u00a0% ${what}`;  // No line break before the %
 }
 
+// A file's bytes, downloaded by fetch_worker.js: a model's megabytes never pass through the page's thread
+let fetcher = null;
+const fetching = new Map();  // URL -> [resolve, reject]
+
+function fetchOffThread(file) {
+  const url = new URL(file, import.meta.url).href;
+  if (!fetcher) {
+    fetcher = new Worker(new URL('fetch_worker.js', import.meta.url));
+    fetcher.onmessage = ({data}) => {
+      const [resolve, reject] = fetching.get(data.url);
+      fetching.delete(data.url);
+      if (data.error) reject(new Error(data.error));
+      else resolve(new Uint8Array(data.bytes));
+    };
+  }
+  return new Promise((resolve, reject) => {
+    fetching.set(url, [resolve, reject]);
+    fetcher.postMessage(url);
+  });
+}
+
 async function loadModel(file) {
   const [session, info] = await Promise.all([
-    ort.InferenceSession.create(file, {executionProviders: ['wasm']}),
+    Promise.all([loadRuntime(), fetchOffThread(file)])
+      .then(([, bytes]) => ort.InferenceSession.create(bytes, {executionProviders: ['wasm']})),
     fetch(`${file}.json`).then(response => {
       if (!response.ok) throw new Error(`${file}.json: HTTP ${response.status}`);
       return response.json();
@@ -72,6 +113,7 @@ async function start() {
       timings.cnnReady = performance.now();
       describe('digit-model', `: ${accuracyText(model.info.accuracy, 'on the 10,000 MNIST test images')}`,
                'MyCNN of <a href="../04_cnn_mnist/cnn_mnist.html">cnn_mnist.py</a>');
+      if (noteIs(LOADING)) setNote(DRAW_NOTE);
       guessDigit();
     }),
     loadModel(RNN_FILE).then(model => {
@@ -92,6 +134,8 @@ async function start() {
       console.error(result.reason);
     }
   });
+  if (!models.cnn && noteIs(LOADING)) setNote(DRAW_NOTE);
+  if (!models.rnn && $('name-said').textContent === LOADING) $('name-said').textContent = '';
 }
 
 // --- The digit: the pad, a photo, the guess ------------------------------------------------------------------
@@ -160,10 +204,12 @@ for (const name of ['pointerup', 'pointercancel']) {
   });
 }
 
+const DRAW_NOTE = 'Draw one digit, large, with the mouse or a finger, or choose a photo of one written on paper.';
+
 $('digit-clear').addEventListener('click', () => {
   clearPad();
   $('digit-file').value = '';
-  setNote('Draw one digit, large, with the mouse or a finger, or choose a photo of one written on paper.');
+  setNote(DRAW_NOTE);
   guessPad();
 });
 
@@ -183,6 +229,10 @@ $('digit-file').addEventListener('change', async () => {
   }
   $('digit-file').value = '';  // The same file chosen again (a new photo of the same name) is read again
 });
+
+function noteIs(text) {
+  return $('digit-note').textContent.replace(/\s+/g, ' ').trim() === text;
+}
 
 function setNote(text, isError = false) {
   $('digit-note').textContent = text;
@@ -218,9 +268,10 @@ function guessPad() {
   });
 }
 
-// The latest drawing wins: while the model reads one, later strokes wait as one request
+// The latest drawing wins: while the model reads one (or loads), later strokes wait as one request
 function requestDigit(source) {
   digitSource = source;
+  if (!models.cnn && noteIs(DRAW_NOTE)) setNote(LOADING);
   guessDigit();
 }
 
@@ -233,7 +284,8 @@ async function guessDigit() {
       digitSource = null;
       let probs = null;
       if (input) {
-        const logProbs = await run(models.cnn, new ort.Tensor('float32', input, [1, 1, 28, 28]));
+        // A copy: the worker takes the tensor's memory (a transfer), the page keeps `input` to show it
+        const logProbs = await run(models.cnn, new ort.Tensor('float32', Float32Array.from(input), [1, 1, 28, 28]));
         probs = Array.from(logProbs, Math.exp);  // The model gives log-probabilities (log_softmax)
       }
       showResult(input, probs, from);
@@ -296,7 +348,10 @@ let nameRunning = false;
 let nameWaiting = false;
 
 async function guessName() {
-  if (!models.rnn) return;
+  if (!models.rnn) {
+    if (!document.querySelector('#name-model.error')) $('name-said').textContent = LOADING;
+    return;
+  }
   if (nameRunning) {
     nameWaiting = true;
     return;

@@ -6,6 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import site_gallery  # noqa: E402  (the plan of this build and the gallery's helpers)
+import site_pages  # noqa: E402  (what every page gets: a description, focusable code blocks, named landmarks)
 
 PLAN = site_gallery.plan()
 
@@ -22,6 +23,9 @@ html_show_copyright = False
 suppress_warnings = ['config.cache']
 html_static_path = ['_static']
 html_css_files = ['site.css']
+html_js_files = [('site.js', {'defer': 'defer'})]  # The drawers' icons made buttons (a keyboard opens them)
+html_favicon = '_static/favicon.svg'  # Else browsers ask for /favicon.ico, which the site lacks: a 404 on every page
+templates_path = ['_templates']       # search.html with a level-one heading
 
 sphinx_gallery_conf = {
     'examples_dirs': 'src',                      # The staged scripts, one folder per section
@@ -34,6 +38,9 @@ sphinx_gallery_conf = {
     'image_scrapers': (site_gallery.saved_figures, 'matplotlib'),
     'capture_repr': (),                         # What the script printed, as in a terminal
     'download_all_examples': False,
+    'css': ['sg_gallery'],                      # Not its binder, dataframe and HTML-output CSS: none on our pages, and
+                                                # each file is one more request before a phone paints (Lighthouse)
+    'write_computation_times': False,           # Its pages load jQuery and DataTables from CDNs; each page has its time
     'inspect_global_variables': False,
     'remove_config_comments': True,
     'abort_on_example_error': False,
@@ -43,3 +50,5 @@ sphinx_gallery_conf = {
 
 def setup(app):
     app.connect('source-read', site_gallery.finish_page)
+    app.connect('html-page-context', site_pages.page_context)
+    app.connect('build-finished', site_pages.name_landmarks)
