@@ -44,9 +44,11 @@ POSIX_ONLY = {'pwd', 'grp', 'pty', 'tty', 'termios', 'fcntl', 'resource', 'crypt
 
 def python_files(folder=REPO_ROOT):
     """Every Python file of the repository: the scripts, common/, run_all.py, docs/, benchmarks/, tests/, .ci/; not
-    what is only in the checkout (a virtual environment, node_modules, results/, a built site)."""
+    what is only in the checkout (a virtual environment, node_modules, results/, a built site), nor the students'
+    submissions that the grading tests grade (tests/submissions/: one is Latin-1 on purpose)."""
     for path in sorted(folder.iterdir()):
         if path.is_dir() and path.name not in ('node_modules', 'results', 'build', 'site', '__pycache__') and \
+                path != REPO_ROOT / 'tests' / 'submissions' and \
                 (not path.name.startswith('.') or path.name == '.ci') and not (path / 'pyvenv.cfg').exists():
             yield from python_files(path)
         elif path.suffix == '.py':

@@ -54,7 +54,9 @@ def test_quick_options_are_run_all_ones_and_outputs_stay_out_of_the_repository(t
                            ('03_nn_iris/exercises/05_loss_curve.py', '03_nn_iris/iris_classification.py')]:
         # After the last page of its slide: "Convolution"; "Activation Function", which no page names, then the
         # next slide its task quotes, "Practice) Visualizing ..."; "(2/3)" of a page's "(1/3)-(3/3)"
-        assert scripts.index(exercise) == scripts.index(page) + 1, exercise
+        between = scripts[scripts.index(page) + 1:scripts.index(exercise)]  # Only other exercises of that slide
+        assert scripts.index(exercise) > scripts.index(page) and all('/exercises/' in other for other in between), \
+            exercise
     assert scripts.index('03_nn_iris/exercises/02_activations.py') > scripts.index(
         '03_nn_iris/exercises/03_backprop.py')
     pages = {entry['script']: entry for entry in plan['scripts']}
@@ -143,7 +145,7 @@ def test_the_whole_site_links_the_play_page_from_its_home_and_the_two_models_les
 
 
 def test_staged_pages_of_a_section_hold_its_lesson_concept_and_further_scripts(tmp_path):
-    plan = build_site.make_plan(['conv_output_size', 'draw_digit', 'cnn_class_styles'], False, tmp_path, tmp_path)
+    plan = build_site.make_plan(['concepts/conv_output_size', 'draw_digit', 'cnn_class_styles'], False, tmp_path, tmp_path)
     assert [(entry['page'], entry['kind']) for entry in plan['scripts']] == [
         ('04_cnn_mnist/conv_output_size', 'concept'), ('04_cnn_mnist/draw_digit', 'further'),
         ('04_cnn_mnist/cnn_class_styles', 'lesson')]  # Slide order, the pages side by side in their section
