@@ -50,7 +50,7 @@ def run_once(script, options, env):
     command = run_all.build_command(script, options, full=True)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True)
+                            stdin=subprocess.DEVNULL, encoding='utf-8')
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         lines = result.stderr.strip().splitlines()

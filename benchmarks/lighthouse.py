@@ -103,8 +103,8 @@ def main(argv=None):
         print(f'error: {error}', file=sys.stderr)
         return 1
     print(machine_line())
-    node = subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()
-    chromium = subprocess.run([CHROMIUM, '--version'], capture_output=True, text=True).stdout.strip()
+    node = subprocess.run(['node', '--version'], capture_output=True, encoding='utf-8').stdout.strip()
+    chromium = subprocess.run([CHROMIUM, '--version'], capture_output=True, encoding='utf-8').stdout.strip()
     version = json.loads((cli.parents[1] / 'package.json').read_text(encoding='utf-8'))['version']
     print(f'Lighthouse {version} (mobile emulation, simulated throttling), {chromium}, Node.js {node}; '
           f'{args.runs} run(s) per page; site {site}, served as http.server serves it'

@@ -124,7 +124,7 @@ def find_sandbox(use_sandbox=True):
     for newer in (True, False):  # bwrap 0.8 (Debian 12), else an older one without its options
         probe = bwrap_command(path, REPO_ROOT, REPO_ROOT, [], [sys.executable, '-S', '-c', 'pass'], newer)
         try:
-            result = subprocess.run(probe, capture_output=True, text=True, timeout=60, env=minimal_env())
+            result = subprocess.run(probe, capture_output=True, encoding='utf-8', timeout=60, env=minimal_env())
         except (OSError, subprocess.TimeoutExpired) as error:
             result = subprocess.CompletedProcess(probe, 1, '', str(error))
         if result.returncode == 0:

@@ -85,7 +85,7 @@ def make_class(root, students=None):
 def grade(*args, cwd, env=None, timeout=300):
     """`python teachers/grade.py args...` as a teacher runs it, from `cwd`."""
     full_env = {key: value for key, value in os.environ.items() if key not in ('DL_DATA_DIR', 'PYTHONPATH')}
-    return subprocess.run([sys.executable, str(GRADE), *map(str, args)], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, str(GRADE), *map(str, args)], cwd=cwd, capture_output=True, encoding='utf-8',
                           timeout=timeout, env=dict(full_env, **(env or {})))
 
 
@@ -155,7 +155,7 @@ def test_ctrl_c_keeps_the_rows_written_and_the_next_run_resumes(tmp_path):
         (classes / student).mkdir(parents=True)
         shutil.copy(find_exercise('retain_grad').solution, classes / student)
     command = [sys.executable, str(GRADE), str(classes), '--exercises', 'retain_grad', '--jobs', '1']
-    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding='utf-8')
     first = ''
     while not first.startswith('[1/3]'):
         first = process.stdout.readline()
@@ -250,8 +250,8 @@ def test_a_teachers_own_exercise_joins_the_progress_command_the_grader_and_the_s
     env['PYTHONPATH'] = str(repo)  # That clone's common (as `pip install -e .` there would have it)
 
     def python(*args, timeout=300):
-        return subprocess.run([sys.executable, *map(str, args)], cwd=repo, capture_output=True, text=True, env=env,
-                              timeout=timeout)
+        return subprocess.run([sys.executable, *map(str, args)], cwd=repo, capture_output=True, encoding='utf-8',
+                              env=env, timeout=timeout)
 
     built = python('exercises.py', 'build')
     assert built.returncode == 0 and 'made 03_nn_iris/exercises/90_softplus.py' in built.stdout

@@ -34,7 +34,7 @@ def test_nbgrader_autogrades_the_exported_assignment(tmp_path):
     env.update(PYTHONPATH=str(REPO_ROOT), PATH=os.pathsep.join([str(Path(sys.executable).parent), env['PATH']]))
 
     def run(*args):
-        result = subprocess.run([sys.executable, *map(str, args)], cwd=course, capture_output=True, text=True,
+        result = subprocess.run([sys.executable, *map(str, args)], cwd=course, capture_output=True, encoding='utf-8',
                                 env=env, timeout=600)
         assert result.returncode == 0, result.stdout + result.stderr
         return result
@@ -73,7 +73,7 @@ def test_gradescope_runs_the_exported_autograder_in_its_documented_layout(tmp_pa
     autograder = tmp_path / 'autograder.zip'
     exported = subprocess.run([sys.executable, str(REPO_ROOT / 'teachers' / 'gradescope.py'), 'export', str(autograder),
                                '--exercises', 'retain_grad', 'convolve', '--points', 'convolve=2'],
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, encoding='utf-8', timeout=120)
     assert exported.returncode == 0, exported.stderr
     with zipfile.ZipFile(autograder) as archive:
         names = set(archive.namelist())
@@ -93,7 +93,7 @@ def test_gradescope_runs_the_exported_autograder_in_its_documented_layout(tmp_pa
         for name, which in files.items():
             shutil.copy(getattr(find_exercise(name), which), root / 'submission')
         env = {key: value for key, value in os.environ.items() if key not in ('DL_DATA_DIR', 'PYTHONPATH')}
-        result = subprocess.run([str(root / 'run_autograder')], capture_output=True, text=True, timeout=300,
+        result = subprocess.run([str(root / 'run_autograder')], capture_output=True, encoding='utf-8', timeout=300,
                                 env=dict(env, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable))
         assert result.returncode == 0, result.stderr
         results = json.loads((root / 'results' / 'results.json').read_text(encoding='utf-8'))
