@@ -37,7 +37,7 @@ from site_gallery import PLAN_VAR  # noqa: E402  (the variable that names the bu
 
 import run_all  # noqa: E402  (the tour's list of scripts, their titles and quick options)
 from common import UserError  # noqa: E402
-from common.exercises import docstring_of, find_exercises  # noqa: E402
+from common.exercises import docstring_of, find_exercises, load_exercise  # noqa: E402
 from common.paths import DATA_ENV_VAR, REPO_ROOT, resolve_data_dir, results_dir  # noqa: E402
 
 CONF_DIR = Path(__file__).resolve().parent / 'site'   # conf.py and the gallery's helpers
@@ -157,7 +157,6 @@ def pages_in_slide_order():
     page shows its task and its check, not its solution (the learner's file has none). A challenge's file trains for
     minutes before its check: its page runs the check alone (--check-only), looking for a model in the build's own
     folder, where there is none."""
-    from common.exercises import load_exercise
     pages = list(run_all.SCRIPTS)
     for entry in find_exercises():
         script = entry.exercise.relative_to(REPO_ROOT).as_posix()
