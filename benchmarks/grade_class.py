@@ -8,7 +8,7 @@ cell, notebooks (.ipynb), files in Latin-1, a zip with a nested folder, and a br
 as a teacher does (every exercise, a sandbox where bubblewrap works, the default limits) and prints the time, the
 machine and its load, and whether the right third got every point.
 
-    python benchmarks/grade_class.py                 # 30 students, graded 3 times
+    python benchmarks/grade_class.py --data-dir ../shared/data   # 30 students, graded 3 times
     python benchmarks/grade_class.py --repeat 1      # once
     python benchmarks/grade_class.py --keep class/   # and keep the class (class/submissions, class/grades)
 
@@ -140,7 +140,11 @@ def main(argv=None):
     parser.add_argument('--repeat', type=int, default=3, help='gradings of the class, each timed')
     parser.add_argument('--jobs', type=int, default=None, help='submissions at a time (default: the cores, at most 4)')
     parser.add_argument('--keep', type=Path, default=None, help='keep the class and its grades in this folder')
+    parser.add_argument('--data-dir', type=Path, default=None,
+                        help="the challenges' test splits: MNIST and the names (default: $DL_DATA_DIR, else data/)")
     args = parser.parse_args(argv)
+    if args.data_dir is not None:  # The grader reads the challenges' test splits from there (common.resolve_data_dir)
+        os.environ['DL_DATA_DIR'] = str(args.data_dir.resolve())
     entries = find_exercises()
     root = args.keep or Path(tempfile.mkdtemp(prefix='grade-class-'))
     if args.keep and root.exists():

@@ -14,7 +14,9 @@ the inputs (`Exercise.cases`, random ones from a seed, and the slide's numbers) 
 compares (`judge`). Nothing the answer prints or patches decides a result: only what it returns.
 """
 import ast
+import builtins
 import contextlib
+import functools
 import importlib
 import importlib.util
 import math
@@ -501,8 +503,10 @@ def check_exercise(name, namespace):
     return results
 
 
-def report(entry, exercise, cases, results, seed, stale=None):
-    """Print the check's lines: a heading, one line per check (and what differs, the hint), a summary."""
+def report(entry, exercise, cases, results, seed, stale=None, file=None):
+    """Print the check's lines: a heading, one line per check (and what differs, the hint), a summary; into `file`
+    where given (the grader's threads each write their own feedback: sys.stdout is every thread's)."""
+    print = functools.partial(builtins.print, file=file)
     functions = ', '.join(f'{name}()' for name in exercise.functions)
     checks = 'check' if len(cases) == 1 else 'checks'  # A challenge has one
     print(f'Exercise {entry.name} (slide "{entry.slide}"): {len(cases)} {checks} of {functions} '

@@ -202,9 +202,8 @@ def grade_exercise(prepared, worker, file, seed):
     results = judged(prepared, payload['outcomes'])
     passed = bool(results) and all(result.status == 'pass' for result in results)
     stale = payload['not_started'] or all(result.status == 'not started' for result in results)
-    lines = io.StringIO()
-    with contextlib.redirect_stdout(lines):
-        report(entry, exercise, prepared.cases, results, seed, stale and not passed)
+    lines = io.StringIO()  # Not contextlib.redirect_stdout: that swaps sys.stdout for every thread of the grader
+    report(entry, exercise, prepared.cases, results, seed, stale and not passed, file=lines)
     points = prepared.points if passed else 0
     state = 'passed' if passed else 'not started' if stale else 'failing'
     notes = ''.join(f'  note: {note}\n' for note in payload['notes'])

@@ -215,6 +215,23 @@ def test_what_comes_back_is_refused_unless_it_is_small_plain_data():
     assert [result.status for result in results] == ['fail', 'fail']
 
 
+
+def test_a_feedback_is_written_into_its_own_file_and_never_swaps_the_graders_output(monkeypatch):
+    """The grader judges two submissions at a time, in threads: each check's lines go into that student's feedback
+    alone. (contextlib.redirect_stdout in one thread once swapped sys.stdout for the others, and every later line
+    of the grader, the progress and the summary, went into a feedback nobody read.)"""
+    from common.exercises import Result, load_exercise, make_cases, report
+    entry = find_exercise('convolve')
+    exercise = load_exercise(entry)
+    cases = make_cases(exercise, 0)
+    graders_output = io.StringIO()
+    monkeypatch.setattr(sys, 'stdout', graders_output)
+    feedback = io.StringIO()
+    report(entry, exercise, cases, [Result('pass', case.label) for case in cases], 0, file=feedback)
+    assert sys.stdout is graders_output and graders_output.getvalue() == ''
+    assert feedback.getvalue().startswith('Exercise convolve (slide "Convolution")')
+    assert feedback.getvalue().endswith(f'All {len(cases)} checks passed.\n')
+
 def test_the_sandbox_hides_the_submissions_and_grades_inside_the_repository(tmp_path):
     """A teacher who keeps SUBMISSIONS/ and its grades inside the repository: the sandbox mounts an empty read-only
     folder over each (and over results/, data/, my_exercises/), so a submission sees neither."""
