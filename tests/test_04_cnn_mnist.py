@@ -421,6 +421,7 @@ def test_make_test_digit_output_folder_is_one_line(tmp_path):
     assert one_line_error(result) and 'is a folder' in result.err and not any(tmp_path.iterdir())
 
 
+@pytest.mark.full  # Two processes of PyTorch and their rendezvous, about 18 s; the quick tour runs the script too
 def test_ddp_two_processes_on_cpu(fake_mnist, tmp_path, cnn):
     env = dict(os.environ, MPLBACKEND='Agg', OMP_NUM_THREADS='1', **TORCHRUN_ENV)
     result = subprocess.run(

@@ -17,6 +17,7 @@ from matplotlib.backend_bases import KeyEvent
 import common
 
 SCRIPT = '04_cnn_mnist/further/draw_digit.py'
+pytestmark = pytest.mark.xdist_group('draw_digit')  # One xdist worker trains drawn_model once (--dist loadgroup)
 
 
 def ring(cx=140, cy=140, rx=55, ry=90):

@@ -147,7 +147,8 @@ def test_without_a_sandbox_the_limits_still_hold(tmp_path):
     assert 'note: no sandbox (--no-sandbox)' in text
 
 
-def test_ctrl_c_keeps_the_rows_written_and_the_next_run_resumes(tmp_path):
+@pytest.mark.full  # Three gradings, about 20 s: test_the_grades_list_the_students_by_name_whatever_the_case shows the
+def test_ctrl_c_keeps_the_rows_written_and_the_next_run_resumes(tmp_path):  # rows written whole, quickly
     """Ctrl-C after the first student: the CSV holds that row, whole; the same command again grades the others and
     keeps it; --restart would grade everyone again."""
     classes = tmp_path / 'class'
@@ -253,7 +254,8 @@ def copy_repository(target):
     return target
 
 
-def test_a_teachers_own_exercise_joins_the_progress_command_the_grader_and_the_site(tmp_path):
+@pytest.mark.full  # A copy of the repository and five commands, about 20 s: `exercises.py build --check` in CI and
+def test_a_teachers_own_exercise_joins_the_progress_command_the_grader_and_the_site(tmp_path):  # the tests above
     """README's teacher section: the example teachers/examples/90_softplus.py copied to 03_nn_iris/exercises/
     solutions/, then `python exercises.py build`; its solution passes its own check, the progress command lists it,
     the grader grades it, run_all.section_scripts() has its learner's file, and the site puts its page after

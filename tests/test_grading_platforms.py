@@ -24,6 +24,30 @@ def solution_regions(entry):
                       entry.solution.read_text(encoding='utf-8'), re.S)
 
 
+def test_the_nbgrader_assignment_has_its_solution_cells_and_its_points_in_locked_test_cells(tmp_path):
+    """The export as nbgrader reads it (quick; nbgrader itself grades it in the full tier, below): per exercise a
+    notebook whose answer cells hold the solution between nbgrader's marks, and one locked, autograded test cell
+    with the exercise's points that calls the exercise's check."""
+    from teachers.nbgrader_export import export
+    written = export(tmp_path / 'course', ['retain_grad', 'convolve'], ['convolve=2'])
+    assert [path.name for path in written] == ['02_retain_grad.ipynb', '02_convolve.ipynb']
+    assert (tmp_path / 'course' / 'nbgrader_config.py').is_file()
+    for path, (name, points) in zip(written, [('retain_grad', 1), ('convolve', 2)]):
+        cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+        marks = [cell['metadata'].get('nbgrader', {}) for cell in cells]
+        answers = [''.join(cell['source']) for cell, mark in zip(cells, marks) if mark.get('solution')]
+        assert answers and all('### BEGIN SOLUTION' in source and '### END SOLUTION' in source for source in answers)
+        regions = [body for _, body in solution_regions(find_exercise(name))]
+        assert all(any(body in source for source in answers) for body in regions)
+        tests = [(cell, mark) for cell, mark in zip(cells, marks) if mark.get('grade')]
+        assert len(tests) == 1 and tests[0][1]['points'] == points and tests[0][1]['locked']
+        assert f"check_exercise('{name}'" in ''.join(tests[0][0]['source'])
+    assert sum(mark.get('points', 0) for path in written for mark in
+               (cell['metadata'].get('nbgrader', {}) for cell in json.loads(path.read_text(encoding='utf-8'))['cells'])
+               ) == 3
+
+
+@pytest.mark.full  # Real nbgrader takes half a minute: the quick test above checks what it reads
 def test_nbgrader_autogrades_the_exported_assignment(tmp_path):
     """Real nbgrader: the exported source assignment, `nbgrader generate_assignment`, two students' notebooks (one
     right, one with the convolution not written), `nbgrader autograde`; the points come from its gradebook."""
@@ -66,21 +90,37 @@ def test_nbgrader_autogrades_the_exported_assignment(tmp_path):
     assert scores == {'ann': {'02_retain_grad': 1, '02_convolve': 2}, 'ben': {'02_retain_grad': 1, '02_convolve': 0}}
 
 
-def test_gradescope_runs_the_exported_autograder_in_its_documented_layout(tmp_path):
-    """The autograder zip (setup.sh and run_autograder at its root), unpacked into <root>/source as Gradescope does,
-    run_autograder copied to <root>/, a right and a wrong submission in <root>/submission; results.json has a test
-    per exercise with its score, max_score and output. <root> is $AUTOGRADER_ROOT, a temporary folder."""
-    autograder = tmp_path / 'autograder.zip'
+def export_autograder(folder):
+    """`python teachers/gradescope.py export` of two exercises, as a teacher runs it: the zip's path."""
+    autograder = folder / 'autograder.zip'
     exported = subprocess.run([sys.executable, str(REPO_ROOT / 'teachers' / 'gradescope.py'), 'export', str(autograder),
                                '--exercises', 'retain_grad', 'convolve', '--points', 'convolve=2'],
                               capture_output=True, encoding='utf-8', timeout=120)
     assert exported.returncode == 0, exported.stderr
+    return autograder
+
+
+def test_the_gradescope_autograder_zip_has_the_documented_layout(tmp_path):
+    """The autograder zip as Gradescope reads it (quick; its run_autograder runs in the full tier, below): setup.sh
+    and an executable run_autograder at its root, the requirements without this repository's editable install."""
+    autograder = export_autograder(tmp_path)
     with zipfile.ZipFile(autograder) as archive:
         names = set(archive.namelist())
         assert {'setup.sh', 'run_autograder', 'requirements.txt', 'teachers/gradescope.json'} <= names
         assert archive.getinfo('run_autograder').external_attr >> 16 & 0o111  # Executable
         assert '-e .' not in archive.read('requirements.txt').decode('utf-8')
-    assert subprocess.run(['bash', '-n', '-c', zipfile.ZipFile(autograder).read('setup.sh').decode()]).returncode == 0
+        config = json.loads(archive.read('teachers/gradescope.json').decode('utf-8'))
+        setup = archive.read('setup.sh').decode('utf-8')
+    assert config['points'] == {'retain_grad': 1, 'convolve': 2}
+    assert subprocess.run(['bash', '-n', '-c', setup]).returncode == 0
+
+
+@pytest.mark.full  # Two gradings in the sandbox: the quick test above checks the zip
+def test_gradescope_runs_the_exported_autograder_in_its_documented_layout(tmp_path):
+    """The autograder zip (setup.sh and run_autograder at its root), unpacked into <root>/source as Gradescope does,
+    run_autograder copied to <root>/, a right and a wrong submission in <root>/submission; results.json has a test
+    per exercise with its score, max_score and output. <root> is $AUTOGRADER_ROOT, a temporary folder."""
+    autograder = export_autograder(tmp_path)
     scores = {}
     for student, files in (('right', {'retain_grad': 'solution', 'convolve': 'solution'}),
                            ('wrong', {'retain_grad': 'exercise', 'convolve': 'solution'})):

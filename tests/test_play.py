@@ -48,7 +48,9 @@ def browser_missing():
     return None
 
 
-pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))
+# One xdist worker builds the page once for every test here (pyproject.toml: --dist loadgroup)
+pytestmark = [pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing())),
+              pytest.mark.xdist_group('play')]
 
 
 # Models, exported to ONNX ----------------------------------------------------------------------------------

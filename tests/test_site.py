@@ -268,6 +268,7 @@ def local_file(url):
     return Path(unquote(urlparse(url).path))
 
 
+@pytest.mark.xdist_group('site')  # One xdist worker builds the small site for them all
 @pytest.mark.slow
 def test_build_reports_each_page_with_output(site):
     folder, out = site
@@ -278,6 +279,7 @@ def test_build_reports_each_page_with_output(site):
     assert (folder / 'index.html').is_file()
 
 
+@pytest.mark.xdist_group('site')  # One xdist worker builds the small site for them all
 @pytest.mark.slow
 @pytest.mark.parametrize('script, code_line, value, n_figures', PAGES)
 def test_page_shows_code_output_figures_and_downloads(site, browser, script, code_line, value, n_figures):
@@ -310,6 +312,7 @@ def test_page_shows_code_output_figures_and_downloads(site, browser, script, cod
     assert any(code_line in cell for cell in code_cells)
 
 
+@pytest.mark.xdist_group('site')  # One xdist worker builds the small site for them all
 @pytest.mark.slow
 def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser):
     folder, _ = site
@@ -332,6 +335,7 @@ def test_home_page_lists_the_pages_in_slide_order_with_thumbnails(site, browser)
     page.close()
 
 
+@pytest.mark.xdist_group('site')  # One xdist worker builds the small site for them all
 @pytest.mark.slow
 def test_an_exercise_page_shows_its_task_and_its_check_not_its_solution(site, browser):
     folder, _ = site
@@ -365,6 +369,7 @@ def problems(violations):
             if each['impact'] in audit_tools.SERIOUS or each['id'].startswith('landmark')]
 
 
+@pytest.mark.xdist_group('site')  # One xdist worker builds the small site for them all
 @pytest.mark.slow
 @pytest.mark.parametrize('size', AXE_SIZES)
 def test_every_page_passes_axe_core_describes_itself_and_asks_for_nothing_missing(site, browser, axe, size):
@@ -392,6 +397,7 @@ def test_every_page_passes_axe_core_describes_itself_and_asks_for_nothing_missin
     assert missing == [] and errors == []
 
 
+@pytest.mark.xdist_group('site')  # One xdist worker builds the small site for them all
 @pytest.mark.slow
 def test_thumbnails_are_links_named_by_their_titles_and_a_keyboard_opens_the_pages_and_scrolls_code(site, browser):
     folder, _ = site
