@@ -101,6 +101,8 @@ if __name__ == '__main__':
         torch.cuda.manual_seed_all(RANDOM_SEED)
     dev = args.device  # The slide: cuda if USE_CUDA, else cpu; --device auto (the default) also finds mps
     print(f'Device: {dev}')
+    if dev.type == 'cpu':  # Not on the slide: one thread, as fast for batches of 32 x 2, and never waiting for a
+        torch.set_num_threads(1)  # core that another program keeps busy (benchmarks/busy_machine.py)
 
     # 1.1. Load the Iris dataset partially
     iris = datasets.load_iris()
