@@ -250,17 +250,18 @@ def run_step(command, env, what):
         raise SystemExit(f'error: the Play page could not be built: {what} failed')
 
 
-def play_page(site, plan, env):
-    """Write site/play/: each model of PLAY_MODELS is the reader's own, where its lesson saved one (results/), else
-    trained here with the lesson's defaults (not the quick settings); then exported to ONNX and checked against
-    PyTorch by its further script, which writes the model's test accuracy beside it (docs/play/build_play.py)."""
+def play_page(site, plan, env, models_dir=None):
+    """Write site/play/: each model of PLAY_MODELS is the reader's own, where its lesson saved one (results/, or
+    `models_dir` as --out-dir folders: DIR/cnn_mnist/cnn_mnist.pt), else trained here with the lesson's defaults (not
+    the quick settings); then exported to ONNX and checked against PyTorch by its further script, which writes the
+    model's test accuracy beside it (docs/play/build_play.py)."""
     sys.path.insert(0, str(REPO_ROOT / 'docs' / 'play'))
     import build_play as play_build  # docs/play/build_play.py
     exported = []
     for lesson, checkpoint, export in PLAY_MODELS:
         folder = Path(plan['out_root']) / 'play' / Path(lesson).stem
         folder.mkdir(parents=True, exist_ok=True)
-        own = results_dir(lesson) / checkpoint
+        own = (Path(models_dir) / Path(lesson).stem if models_dir else results_dir(lesson)) / checkpoint
         if own.is_file():
             shutil.copy2(own, folder / checkpoint)
             print(f'Play page: your model {own}')
@@ -301,12 +302,16 @@ def check_pages(plan, source, site):
     return bad
 
 
-def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
+def build_site(site_dir, full=False, only=(), data_dir=None, keep=False, models_dir=None):
     """Build the site into `site_dir`; return 0 when every page was built and shows output, else 1."""
     site = Path(site_dir).resolve()
     if site.exists() and not site.is_dir():
         raise SystemExit(f'error: {site_dir} is a file, not a folder')
     data_dir = resolve_data_dir(data_dir) if data_dir else None  # A folder that does not exist: said at once
+    for lesson, checkpoint, _ in PLAY_MODELS if models_dir else ():  # Asked for: there before minutes of building
+        model = Path(models_dir) / Path(lesson).stem / checkpoint
+        if not model.is_file():
+            raise SystemExit(f'error: --models {models_dir}: no {model} (python {lesson} --out-dir {model.parent})')
     staging = Path(tempfile.mkdtemp(prefix='dl_tutorial_site_'))
     source, out_root = staging / 'source', staging / 'outputs'
     plan = make_plan(list(only), full, staging, out_root)
@@ -327,7 +332,7 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False):
     seconds = time.time() - start
     bad = check_pages(plan, source, site) if code == 0 else 0
     if code == 0 and not bad and with_play(plan):
-        play_page(site, plan, env)
+        play_page(site, plan, env, models_dir)
         seconds = time.time() - start
     if keep:
         print(f'Staging folder kept: {staging}')
@@ -351,6 +356,10 @@ def main(argv=None):
     parser.add_argument('--data-dir', default=None, help='data folder for the scripts (default: $DL_DATA_DIR, '
                                                          'else data/ in the repository)')
     parser.add_argument('--keep', action='store_true', help='keep the staging folder (for debugging the build)')
+    parser.add_argument('--models', metavar='DIR', default=None,
+                        help="the Play page's models, as the lessons save them with --out-dir DIR/cnn_mnist and "
+                             'DIR/rnn_name2lang (default: results/ in the repository, else trained with the '
+                             "lessons' defaults)")
     args = parser.parse_args(argv)
     try:
         import sphinx  # noqa: F401
@@ -358,7 +367,7 @@ def main(argv=None):
     except ModuleNotFoundError as error:
         raise SystemExit(f"error: {error}; run 'pip install -r docs/requirements.txt'") from None
     try:
-        return build_site(args.site_dir, args.full, args.only, args.data_dir, args.keep)
+        return build_site(args.site_dir, args.full, args.only, args.data_dir, args.keep, args.models)
     except UserError as error:
         raise SystemExit(f'error: {error}') from None
 
