@@ -130,7 +130,11 @@ class Server:
                     self.send_header('Cross-Origin-Opener-Policy', 'same-origin')
                     self.send_header('Cross-Origin-Embedder-Policy', 'require-corp')
                 super().end_headers()
-        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=folder))
+        class QuietServer(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):  # A browser that leaves a page drops its downloads
+                if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                    super().handle_error(request, client_address)
+        self.httpd = QuietServer(('127.0.0.1', 0), functools.partial(Quiet, directory=folder))
         self.url = f'http://127.0.0.1:{self.httpd.server_port}/'
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
