@@ -15,6 +15,7 @@ The other jobs have their own commands: `python check_env.py` (this Python, its 
 """
 import argparse
 import ast
+import functools
 import os
 import re
 import subprocess
@@ -100,6 +101,12 @@ def script_kind(script):
 def docstring(script):
     """The docstring of the script at `script` (relative to the repository, or a path), read without running it."""
     path = REPO_ROOT / script
+    return parsed_docstring(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)
+def parsed_docstring(path, mtime_ns):
+    """docstring()'s work, once per file and version: the site's plan asks for each script's many times."""
     return ast.get_docstring(ast.parse(path.read_text(encoding='utf-8'))) or ''
 
 

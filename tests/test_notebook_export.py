@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 
-import jupytext
 import pytest
 from conftest import REPO_ROOT, load_script
 from test_notebooks import section_scripts
@@ -29,6 +28,7 @@ def test_export_writes_every_section_script_as_a_notebook_with_the_colab_cell_fi
     notebook = json.loads((tmp_path / '03_nn_iris' / 'iris_my_style.ipynb').read_text(encoding='utf-8'))
     first = ''.join(notebook['cells'][0]['source'])
     assert f"'git', 'clone', '-q', '{url}', 'dl-course'" in first and "'google.colab' in sys.modules" in first
+    import jupytext  # Here, not at the top: its import (nbformat's) costs seconds at every worker's collection
     script_cells = [cell.source for cell in jupytext.read(REPO_ROOT / '03_nn_iris' / 'iris_my_style.py').cells]
     assert [''.join(cell['source']) for cell in notebook['cells'][1:]] == script_cells  # The script's cells, unchanged
 
