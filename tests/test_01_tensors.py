@@ -192,18 +192,24 @@ def test_create_tensor_as_a_notebook(notebooks):
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
+# test_create_tensor_as_a_notebook runs a script as a notebook;
+@pytest.mark.full  # the in-process tests check what it prints
 def test_reshape_tensor_as_a_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/reshape_tensor.py', extra_cells=['print(p.data_ptr() == y.data_ptr())'])
     assert notebook_text(nb) == run('reshape_tensor').out + 'True\n'  # The view p still shares y's memory
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
+# test_create_tensor_as_a_notebook runs a script as a notebook;
+@pytest.mark.full  # the in-process tests check what it prints
 def test_line_fitting_as_a_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/line_fitting.py', extra_cells=['print(np.allclose(A_inv @ A, np.eye(2)))'])
     assert notebook_text(nb) == run('line_fitting').out + 'True\n'  # The NumPy inverse, left to inspect
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
+# test_cnn_mnist_notebook runs a notebook with an edited constant;
+@pytest.mark.full  # the in-process tests check the timing lines
 def test_cpu_vs_gpu_as_a_notebook_uses_the_slide_settings(notebooks, tmp_path):
     # The slide's "Try 'cpu'" and a smaller n, edited as a learner would: they are --device's and --n's defaults
     nb = notebooks.run(f'{SECTION}/cpu_vs_gpu.py', args=['--out-dir', tmp_path], edits={

@@ -185,6 +185,8 @@ def test_autograd_scripts_take_no_options(name):
 
 
 # The notebook tier: each script as a learner opens it in Jupyter (defaults, cells one after the other) --------
+# test_create_tensor_as_a_notebook runs a script as a notebook;
+@pytest.mark.full  # test_autograd_prints_the_slide_values checks its output
 def test_autograd_as_a_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/autograd.py', extra_cells=['print(float(yd.subs({x: 7.25})))'])
     out = notebook_text(nb).splitlines()
@@ -193,6 +195,7 @@ def test_autograd_as_a_notebook(notebooks):
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
+@pytest.mark.full  # test_autograd_derivative_equals_sympy_in_float64 shows it in process
 def test_autograd_in_float64_at_another_x_equals_sympy(notebooks):
     # The slide's autograd line, edited as a learner would: x = 7.25 in float64; both ways print f'(7.25)
     nb = notebooks.run(f'{SECTION}/autograd.py', edits={
@@ -203,12 +206,16 @@ def test_autograd_in_float64_at_another_x_equals_sympy(notebooks):
     assert float(by_autograd) == pytest.approx(F.deriv()(7.25), abs=1e-12) != F.deriv()(2.)
 
 
+# test_create_tensor_as_a_notebook runs a script as a notebook;
+@pytest.mark.full  # test_autograd_analysis_table_before_and_after_backward checks its output
 def test_autograd_analysis_as_a_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/autograd_analysis.py')
     assert notebook_text(nb) == run('autograd_analysis').out
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0  # The .grad warning stays hidden
 
 
+# test_autograd_analysis_table_before_and_after_backward checks the grads against SymPy;
+@pytest.mark.full  # test_autograd_derivative_equals_sympy_in_float64 shows float64 in process
 def test_autograd_analysis_in_float64_at_another_x_equals_sympy(notebooks):
     nb = notebooks.run(f'{SECTION}/autograd_analysis.py', edits={
         'torch.tensor(5., requires_grad=True)': 'torch.tensor(7., dtype=torch.float64, requires_grad=True)'})
@@ -220,6 +227,8 @@ def test_autograd_analysis_in_float64_at_another_x_equals_sympy(notebooks):
     assert 'dtype=torch.float64' in after
 
 
+# test_cnn_mnist_notebook runs a notebook with an edited constant;
+@pytest.mark.full  # test_grad_descent_max_iter_stops_early checks the steps
 def test_grad_descent_as_a_notebook_uses_the_constant_max_iter(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/grad_descent.py', args=['--out-dir', tmp_path],
                        edits={'max_iter = 100': 'max_iter = 5'})  # The edited setting is --max-iter's default
@@ -229,6 +238,8 @@ def test_grad_descent_as_a_notebook_uses_the_constant_max_iter(notebooks, tmp_pa
     assert notebook_images(nb) == 1 and (tmp_path / 'grad_descent.png').is_file()
 
 
+# test_cnn_mnist_notebook runs a notebook with an edited constant;
+@pytest.mark.full  # test_both_gradient_descents_take_the_same_steps checks the steps
 def test_grad_descent_optim_as_a_notebook(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/grad_descent_optim.py', args=['--out-dir', tmp_path],
                        edits={'learn_rate = 0.1': 'learn_rate = 0.5'},  # The edited setting is --learn-rate's default

@@ -116,6 +116,8 @@ def test_representation_learning_separates_by_a_line(rep):
     assert (scores.argmax(axis=1) == y_np).mean() >= 0.95         # The net's own last layer is that line
 
 
+# test_04_concepts runs a concepts notebook;
+@pytest.mark.full  # test_representation_learning_separates_by_a_line checks the work
 def test_representation_learning_notebook(notebooks, tmp_path):
     nb = notebooks.run('03_nn_iris/concepts/representation_learning.py', args=['--out-dir', tmp_path, '--epochs', '2'],
                        extra_cells=['print(tuple(features.shape), sum(p.numel() for p in model.parameters()))'])
@@ -164,6 +166,8 @@ def test_chain_rule_gradients_equal_autograd_and_sgd_step(pb):
         torch.testing.assert_close(new_weights[name], p.detach(), rtol=0, atol=1e-14)
 
 
+# test_04_concepts runs a concepts notebook;
+@pytest.mark.full  # test_chain_rule_gradients_equal_autograd_and_sgd_step checks the work
 def test_perceptron_backprop_notebook(notebooks, tmp_path):
     nb = notebooks.run('03_nn_iris/concepts/perceptron_backprop.py', args=['--out-dir', tmp_path, '--seed', '5'],
                        extra_cells=['print(sorted(grads_by_hand)[0], tuple(x.shape))'])
@@ -201,6 +205,8 @@ def test_log_softmax_twice_is_once():
                + once[[0, 1, 2], [1, 2, 3]].mean()) < 1e-12
 
 
+# test_04_concepts runs a concepts notebook;
+@pytest.mark.full  # test_losses_by_the_slides_formulas_against_scipy_and_sklearn checks the work
 def test_loss_functions_notebook(notebooks, tmp_path):
     nb = notebooks.run('03_nn_iris/concepts/loss_functions.py', args=['--out-dir', tmp_path],
                        extra_cells=['print(tuple(z.shape), y_hat.sum().item())'])
@@ -245,6 +251,8 @@ def test_splits_are_disjoint_and_the_validation_loss_turns_up(of):
     assert abs(of.evaluate(model, *of.to_tensors(*of.make_data(of.RANDOM_SEED)[1]))[0] - valid.min()) < 1e-6
 
 
+# test_04_concepts runs a concepts notebook;
+@pytest.mark.full  # test_splits_are_disjoint_and_the_validation_loss_turns_up checks the work
 def test_overfitting_notebook(notebooks, tmp_path):
     nb = notebooks.run('03_nn_iris/concepts/overfitting.py', args=['--out-dir', tmp_path, '--epochs', '3'],
                        extra_cells=['print(len(history), len(x_pool))'])

@@ -93,6 +93,8 @@ def test_activation_funcs_grads_match_closed_forms(monkeypatch, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ['activation_funcs.png']  # One figure, a plot per function
 
 
+# test_iris_my_style_as_notebook_matches_the_slide runs a notebook;
+@pytest.mark.full  # test_activation_funcs_grads_match_closed_forms checks the numbers
 def test_activation_funcs_as_notebook_with_one_more_function(notebooks, tmp_path):
     # The slide's exercise "Try more activation functions", done as a learner does it: one more line
     nb = notebooks.run(f'{SECTION}/activation_funcs.py', args=['--out-dir', tmp_path], edits={
@@ -131,6 +133,8 @@ def test_vanishing_grad_products_of_derivatives_match_autograd(monkeypatch, tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ['vanishing_grad_relu.png', 'vanishing_grad_sigmoid.png']
 
 
+# test_iris_my_style_as_notebook_matches_the_slide runs a notebook;
+@pytest.mark.full  # test_vanishing_grad_products_of_derivatives_match_autograd checks the numbers
 def test_vanishing_grad_as_notebook(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/vanishing_grad.py', args=['--out-dir', tmp_path],
                        extra_cells=['print(x.dtype, len(x), df(-1.0), df(2.0))'])
@@ -150,6 +154,8 @@ def test_vanishing_grad_rejects_bad_options(tmp_path, option, value):
 
 
 # iris_classification.py (raw tensors)
+# test_iris_my_style_as_notebook_matches_the_slide runs a notebook;
+@pytest.mark.full  # test_iris_classification_options_reach_the_model checks the training
 def test_iris_classification_as_notebook_with_adam(notebooks, tmp_path):
     # The slide's "Try other optimizers", done as a learner does it: Adam in the slide's line learns in 300 epochs
     nb = notebooks.run(f'{SECTION}/iris_classification.py',

@@ -488,6 +488,8 @@ def test_ddp_scaling_benchmark_compares_1_and_2_processes(fake_mnist):
 
 
 # Notebooks: every script run top to bottom as a notebook, leaving what it built -------------------------
+# test_cnn_mnist_notebook runs a notebook on the data folder;
+@pytest.mark.full  # test_mnist_dataset_prints_the_slide_values checks the prints
 def test_mnist_dataset_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run(f'{SECTION}/mnist_dataset.py', args=['--out-dir', tmp_path], data_dir=fake_mnist,
                        extra_cells=['print(len(data_train), len(data_valid))'])
@@ -514,6 +516,7 @@ def test_cnn_mnist_notebook(notebooks, fake_mnist, tmp_path):
     assert (tmp_path / 'cnn_mnist.pt').is_file()
 
 
+@pytest.mark.full  # test_cnn_mnist_notebook runs a notebook; test_load_script_predicts_each_image checks the prints
 def test_cnn_mnist_load_notebook(notebooks, trained, tmp_path):
     nb = notebooks.run(f'{SECTION}/cnn_mnist_load.py',
                        args=['--model', trained[0] / 'cnn_mnist.pt', '--out-dir', tmp_path, '--device', 'cpu'],
@@ -523,6 +526,8 @@ def test_cnn_mnist_load_notebook(notebooks, trained, tmp_path):
     assert notebook_images(nb) == 1
 
 
+# test_cnn_mnist_notebook runs a notebook with an edited constant;
+@pytest.mark.full  # test_lr_schedulers_plot checks the prints
 def test_lr_schedulers_notebook(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/lr_schedulers.py', args=['--out-dir', tmp_path],
                        edits={'epoch_max = 100': 'epoch_max = 20'}, extra_cells=['print(len(lr_values))'])
@@ -531,6 +536,8 @@ def test_lr_schedulers_notebook(notebooks, tmp_path):
     assert notebook_images(nb) == 1
 
 
+# test_cnn_mnist_notebook runs a notebook;
+@pytest.mark.full  # test_class_styles_same_parameters_and_outputs checks the prints
 def test_cnn_class_styles_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/cnn_class_styles.py', extra_cells=['print(sorted(results))'])
     text = notebook_text(nb)
@@ -538,6 +545,7 @@ def test_cnn_class_styles_notebook(notebooks):
     assert text.splitlines()[-1] == "['Functional', 'Layer', 'My', 'Object']" and notebook_images(nb) == 0
 
 
+@pytest.mark.full  # test_cnn_mnist_notebook runs a notebook; test_conv_output_size_matches_pytorch checks the prints
 def test_conv_output_size_notebook(notebooks):
     nb = notebooks.run(f'{SECTION}/concepts/conv_output_size.py', extra_cells=['print(len(mismatches))'])
     text = notebook_text(nb)
@@ -545,6 +553,8 @@ def test_conv_output_size_notebook(notebooks):
     assert text.splitlines()[-1] == '0' and notebook_images(nb) == 0
 
 
+# test_cnn_mnist_notebook runs a notebook;
+@pytest.mark.full  # test_as_a_notebook_it_says_where_to_run_it shows such a message
 def test_cnn_mnist_ddp_notebook_says_how_to_launch_it(notebooks):
     nb = notebooks.run(f'{SECTION}/further/cnn_mnist_ddp.py')
     assert notebook_text(nb).splitlines() == [
@@ -553,6 +563,8 @@ def test_cnn_mnist_ddp_notebook_says_how_to_launch_it(notebooks):
     assert notebook_text(nb, 'stderr') == '' and notebook_images(nb) == 0
 
 
+# test_cnn_mnist_notebook runs a notebook;
+@pytest.mark.full  # test_make_test_digit_draws_the_tracked_png checks the drawing
 def test_make_test_digit_notebook(notebooks, tmp_path):
     nb = notebooks.run(f'{SECTION}/helpers/make_test_digit.py', args=['--output', tmp_path / 'three.png'],
                        extra_cells=['print(image.size)'])

@@ -64,6 +64,8 @@ def test_2d_by_hand_matches_scipy_and_sobel_flips_to_its_negative(convolution):
                        -scipy.signal.correlate2d(image, sobel, mode='valid'))
 
 
+# test_dropout_notebook runs a concepts script as a notebook;
+@pytest.mark.full  # test_the_slides_sum_is_scipys_convolution_and_pytorchs_is_its_correlation checks the work
 def test_convolution_notebook(notebooks, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/convolution.py', args=['--out-dir', tmp_path])
     text = notebook_text(nb)
@@ -119,6 +121,8 @@ def test_receptive_fields_match_which_pixels_change_the_unit(pooling):
     assert plain_masks['conv2'].sum() == 25 and pooling.bounding_box(plain_masks['conv2'])[2:] == (5, 5)
 
 
+# test_dropout_notebook runs a concepts script as a notebook;
+@pytest.mark.full  # test_max_pool_by_hand_matches_numpys_windows checks the work
 def test_pooling_notebook(notebooks, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/pooling.py', args=['--out-dir', tmp_path])
     text = notebook_text(nb)
@@ -261,6 +265,8 @@ def test_skip_verdicts_are_built_from_the_numbers():
     assert skip.verdicts(results, [6, 50], 'he')[2].endswith('the deeper plain net is not worse here')
 
 
+# test_dropout_notebook runs a concepts script as a notebook;
+@pytest.mark.full  # test_skip_connection_one_init checks the work
 def test_skip_connection_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/skip_connection.py',
                        args=['--out-dir', tmp_path, '--depths', '4', '20', '--steps', '3', '--batch-size', '8'],
@@ -322,6 +328,8 @@ def test_mycnn_variants_keep_mycnn_and_change_only_what_they_say():
         assert torch.allclose(model(torch.rand(2, 1, 28, 28)).exp().sum(1), torch.ones(2))
 
 
+# test_dropout_notebook runs a concepts script as a notebook;
+@pytest.mark.full  # test_mnist_try_work_and_claims checks the work
 def test_mnist_try_notebook(notebooks, fake_mnist, tmp_path):
     nb = notebooks.run('04_cnn_mnist/concepts/mnist_try.py', data_dir=fake_mnist,
                        args=['--out-dir', tmp_path, '--device', 'cpu', '--train-size', '64', '--test-size', '40',

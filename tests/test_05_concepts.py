@@ -49,6 +49,8 @@ def test_rnn_unrolled_rejects_a_letter_outside_the_57(tmp_path):
     assert result.code == 1 and result.err.count('\n') == 1 and "['-']" in result.err
 
 
+# test_04_concepts runs a concepts notebook;
+@pytest.mark.full  # test_rnn_loop_and_two_layers_equal_nn_rnn checks the work
 def test_rnn_unrolled_notebook(notebooks, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/concepts/rnn_unrolled.py', args=['--out-dir', tmp_path, '--hidden-size', '3'],
                        extra_cells=['print(float((h_by_hand - rnn(onehot("Choi"))[0]).abs().max()))'])
@@ -98,6 +100,8 @@ def test_keep_bias_goes_to_the_forget_and_update_gates(unit):
     torch.testing.assert_close(plain, torch.full_like(plain, 0.5))  # The model itself is left as it was
 
 
+# test_04_concepts runs a concepts notebook;
+@pytest.mark.full  # test_rnn_chain_rule_and_autograd_equal_torch_jacobian checks the work
 def test_vanishing_in_time_notebook(notebooks, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/concepts/vanishing_in_time.py',
                        args=['--out-dir', tmp_path, '--seq-length', '25', '--hidden-size', '6'],
@@ -153,6 +157,8 @@ def test_gru_table_in_pytorchs_form_equals_gru_cell_and_the_slides_forms_do_not(
                                expected, rtol=0, atol=1e-12)
 
 
+# test_04_concepts runs a concepts notebook;
+@pytest.mark.full  # test_lstm_table_equals_lstm_cell_and_the_slides_cell_row_does_not checks the work
 def test_lstm_gru_equations_notebook(notebooks, tmp_path):
     nb = notebooks.run('05_rnn_name2lang/concepts/lstm_gru_equations.py',
                        args=['--out-dir', tmp_path, '--hidden-size', '2', '--seq-length', '3'],
@@ -201,6 +207,7 @@ def test_onehot_letters_runs_without_data_and_rejects_a_letter_outside_the_57(tm
     assert bad.code == 1 and bad.err.count('\n') == 1 and "['-']" in bad.err
 
 
+@pytest.mark.full  # test_04_concepts runs a concepts notebook; test_onehot_by_hand_equals_f_one_hot checks the work
 def test_onehot_letters_notebook(notebooks, tmp_path):
     """As a notebook, with a few names of the data's own (a '-', an 'ß', accents): what the lesson drops."""
     data_dir = make_fake_names(tmp_path / 'data', {'Chinese': ['Au-Yong', 'Chan'], 'Irish': ['Ó Briain', 'Kelly'],

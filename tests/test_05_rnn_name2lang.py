@@ -383,9 +383,9 @@ def test_load_script_predicts_and_rejects(trained, tmp_path):
     assert re.search(r'\* Name: Tanaka\n  1\. Japanese *: *\d+\.\d %\n  2\. ', result.out)
     assert '* Name: Slusarski\n  1. Polish' in result.out  # In ASCII, as the lesson reads its names
     assert type(result.vars['model']).__name__ == 'MyRNN' and result.vars['target_names'] == list(TINY_NAMES)
-    # As a learner runs it: a name without letters gives one line on stderr, exit code 1, no traceback
-    cli = run_cli(LOAD, 'Choi', "'.", '--model', model_path)
-    assert cli.returncode == 1 and cli.stderr.startswith('error: name') and cli.stderr.count('\n') == 1
+    # A name without letters gives one line on stderr, exit code 1, no traceback
+    result = run_main(LOAD, 'Choi', "'.", '--model', model_path)
+    assert result.code == 1 and result.err.startswith('error: name') and result.err.count('\n') == 1
     for bad_name in ['', '   ', '李', '...']:  # Checked before the model is even loaded
         result = run_main(LOAD, 'Choi', bad_name, '--model', tmp_path / 'missing.pt')
         assert result.code == 1 and result.err.startswith('error: name') and 'no letters' in result.err
@@ -471,7 +471,11 @@ def test_notebooks(notebooks, fake_names, tmp_path):
     assert len(REPORT_LINE.findall(text)) == 5 * 2
     assert "MyRNN ['English', 'Japanese', 'Korean']" in text and notebook_images(nb) == 0
 
-    # The further script, tiny: 2 models averaged, then loaded
+
+@pytest.mark.full  # test_notebooks runs the lesson and load notebooks; test_further_trains_averages_saves_and_loads
+def test_further_notebook(notebooks, fake_names, tmp_path):
+    """The further script as a notebook, tiny: 2 models averaged, then loaded."""
+    out_dir = tmp_path / 'out'
     nb = notebooks.run('05_rnn_name2lang/further/rnn_name2lang_further.py',
                        args=['--out-dir', out_dir, '--device', 'cpu', '--hidden-size', '8', '--epochs', '2'],
                        data_dir=fake_names,
