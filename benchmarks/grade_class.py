@@ -2,11 +2,13 @@
 
 It makes the class first (in a temporary folder, or --keep DIR): a third of the students right (the solution files,
 in the repository's layout), a third partly right (every other exercise right, the others as the exercise gives
-them), a third broken in the ways a grader must survive, one way each: an endless loop, a huge allocation, a patched
-checker with a printed "PASSED", sys.exit(0) at import, os._exit(0) at import (the process gone), a syntax error in a
-cell, notebooks (.ipynb), files in Latin-1, a zip with a nested folder, and a broken zip. Then it grades the class
+them), a third broken in the ways a grader must survive, one way each: an endless loop, a huge allocation, a printed
+"PASSED" with the checker and torch.nn.functional patched, sys.exit(0) (and os._exit(0), the process gone), a file
+outside its folder removed and another student's file read, a syntax error in a cell, notebooks (.ipynb), files in
+Latin-1, a zip with a nested folder, and a broken zip. Then it grades the class
 as a teacher does (every exercise, a sandbox where bubblewrap works, the default limits) and prints the time, the
-machine and its load, and whether the right third got every point.
+machine and its load, whether the right third got every point, and whether the file outside the submissions that a
+student tried to remove is still there.
 
     python benchmarks/grade_class.py --data-dir ../shared/data   # 30 students, graded 3 times
     python benchmarks/grade_class.py --repeat 1      # once
@@ -36,16 +38,20 @@ from teachers.grade import grade_class  # noqa: E402
 from teachers.sandbox import CPU_USED  # noqa: E402
 
 BUDGET = 180  # Seconds: issue 36, a class of 30 with every exercise on a 2-core CPU
-HOSTILE = ['loop', 'memory', 'patched', 'exit', 'os_exit', 'syntax', 'notebook', 'latin1', 'nested_zip', 'broken_zip']
+HOSTILE = ['loop', 'memory', 'patched', 'exit', 'escape', 'syntax', 'notebook', 'latin1', 'nested_zip', 'broken_zip']
 CELLS = {
     'loop': '# %% Forever\nwhile True:\n    pass\n',
     'memory': '# %% 50 GB, 256 MB at a time, every page written\nhoard = [bytearray(2**28) for _ in range(200)]\n',
-    'patched': ("# %% The checker patched, and what a passing check prints\nprint('PASSED')\n"
+    'patched': ("# %% The checker and PyTorch patched, and what a passing check prints\nprint('PASSED')\n"
                 'import common.exercises as checker\n'
                 "checker.judge = lambda exercise, cases, expected, outcomes: [checker.Result('pass', case.label) "
-                'for case in cases]\nchecker.difference = lambda *args, **kwargs: None\n'),
+                'for case in cases]\nchecker.difference = lambda *args, **kwargs: None\n'
+                'import torch\nimport torch.nn.functional as F\nF.conv1d = F.max_pool1d = F.softmax = F.relu = '
+                'torch.sigmoid = torch.tanh = lambda *args, **kwargs: args[0]\n'),
     'exit': "# %% Done, says the file\nimport sys\nprint('All checks passed.')\nsys.exit(0)\n",
     'os_exit': '# %% Gone\nimport os\nos._exit(0)\n',
+    'escape': ('# %% Out of its folder: a file of the grader\'s removed\nimport os\nos.remove({outside!r})\n\n'
+               "# %% Another student's file read\nstolen = open({other!r}, encoding='utf-8').read()\n"),
     'syntax': "# %% Notes, unfinished\nprint('the output size is (n + 2p - k) / s + 1'\n",
 }
 
@@ -81,8 +87,9 @@ def write(folder, entry, text, suffix='.py', encoding='utf-8'):
     path.write_bytes(text.encode(encoding, errors='replace'))
 
 
-def make_class(folder, n_students, entries):
-    """Write the class: {student: its kind}; right and partial students in the repository's layout."""
+def make_class(folder, n_students, entries, outside):
+    """Write the class: {student: its kind}; right and partial students in the repository's layout; the escaping
+    student removes `outside` (a file outside the submissions) and reads the first student's files."""
     folder.mkdir(parents=True)
     right = {entry.name: entry.solution.read_text(encoding='utf-8') for entry in entries}
     given = {entry.name: exercise_text(right[entry.name]) for entry in entries}
@@ -99,10 +106,14 @@ def make_class(folder, n_students, entries):
             text = right[entry.name]
             if kind == 'partial' and (index + number) % 2:
                 text = given[entry.name]
-            elif kind in ('loop', 'memory', 'os_exit') and index == 0 or kind in ('patched', 'exit'):
-                text = with_cell(given[entry.name] if kind != 'memory' else text, CELLS[kind])
+            elif kind in ('loop', 'memory') and index == 0 or kind in ('patched', 'exit'):
+                cell = CELLS['os_exit' if kind == 'exit' and index == 0 else kind]
+                text = with_cell(given[entry.name] if kind != 'memory' else text, cell)
             elif kind == 'syntax':
                 text = with_cell(text, CELLS[kind])
+            elif kind == 'escape':
+                other = folder / 'student01' / entry.section / entry.exercise.name
+                text = with_cell(text, CELLS[kind].format(outside=str(outside), other=str(other)))
             if kind == 'notebook':
                 write(student, entry, notebook(text), '.ipynb')
             else:
@@ -149,7 +160,8 @@ def main(argv=None):
     root = args.keep or Path(tempfile.mkdtemp(prefix='grade-class-'))
     if args.keep and root.exists():
         shutil.rmtree(root)
-    kinds = make_class(root / 'submissions', args.students, entries)
+    outside = root / 'grader-file.txt'  # Outside the submissions: the escaping student tries to remove it
+    kinds = make_class(root / 'submissions', args.students, entries, outside)
     challenges = [entry for entry in entries if load_exercise(entry).kind == 'challenge']
     print(describe_machine())
     print(f'{args.students} students ({sum(kind == "right" for kind in kinds.values())} right, '
@@ -163,6 +175,7 @@ def main(argv=None):
     try:
         for attempt in range(1, args.repeat + 1):
             load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+            outside.write_text('a file of the grader\'s\n', encoding='utf-8')
             start, cpu = time.perf_counter(), cpu_seconds()
             grade_class(root / 'submissions', root / 'grades', jobs=args.jobs, restart=True)
             times.append(time.perf_counter() - start)
@@ -175,7 +188,8 @@ def main(argv=None):
         possible = rows[1].split(',')[-1]
         right = [row.split(',') for row in rows[2:] if kinds.get(row.split(',')[0]) == 'right']
         full = sum(row[-1] == possible for row in right)
-        print(f'the right third: {full} of {len(right)} got every point ({possible})')
+        print(f'the right third: {full} of {len(right)} got every point ({possible}); the file outside the '
+              f'submissions: ' + ('still there' if outside.is_file() else 'REMOVED by a student'))
         print(f'{args.students} students, {len(entries)} exercises: {statistics.median(times):.1f} s (median of '
               f'{len(times)}: {", ".join(f"{seconds:.1f}" for seconds in times)} s), budget {BUDGET} s: '
               + ('within it' if max(times) <= BUDGET else 'OVER IT'))
