@@ -463,6 +463,19 @@ def test_build_site_says_what_to_install_without_the_docs_packages(tmp_path):
     assert result.returncode == 1 and result.stderr.strip().endswith("run 'pip install -r docs/requirements.txt'")
 
 
+def test_models_that_are_not_there_are_said_before_the_build(tmp_path, monkeypatch):
+    # --models DIR without DIR/rnn_name2lang/rnn_name2lang.pt: one line naming it and how to train it, nothing built
+    (tmp_path / 'models' / 'cnn_mnist').mkdir(parents=True)
+    (tmp_path / 'models' / 'cnn_mnist' / 'cnn_mnist.pt').write_bytes(b'')
+    monkeypatch.setattr(build_site, 'make_plan', lambda *args: pytest.fail('the build started'))
+    with pytest.raises(SystemExit) as error:
+        build_site.build_site(tmp_path / 'site', models_dir=tmp_path / 'models')
+    missing = tmp_path / 'models' / 'rnn_name2lang'
+    assert str(error.value) == (f'error: --models {tmp_path / "models"}: no {missing / "rnn_name2lang.pt"} '
+                                f'(python 05_rnn_name2lang/rnn_name2lang.py --out-dir {missing})')
+    assert not (tmp_path / 'site').exists()
+
+
 def test_audit_tools_axe_says_what_it_needs_without_a_site(tmp_path):
     # python docs/audit_tools.py axe on a folder that no build made: one line of usage, no traceback
     result = subprocess.run([sys.executable, 'docs/audit_tools.py', 'axe', str(tmp_path)], capture_output=True,
