@@ -104,7 +104,7 @@ def docstring(script):
     return parsed_docstring(path, path.stat().st_mtime_ns)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed_docstring(path, mtime_ns):
     """docstring()'s work, once per file and version: the site's plan asks for each script's many times."""
     return ast.get_docstring(ast.parse(path.read_text(encoding='utf-8'))) or ''

@@ -250,6 +250,12 @@ def run_step(command, env, what):
         raise SystemExit(f'error: the Play page could not be built: {what} failed')
 
 
+def play_model(lesson, checkpoint, models_dir=None):
+    """Where the Play page takes `lesson`'s model from: `models_dir`/<lesson>/`checkpoint` (a lesson's --out-dir), else
+    the lesson's results/ folder."""
+    return (Path(models_dir) / Path(lesson).stem if models_dir else results_dir(lesson)) / checkpoint
+
+
 def play_page(site, plan, env, models_dir=None):
     """Write site/play/: each model of PLAY_MODELS is the reader's own, where its lesson saved one (results/, or
     `models_dir` as --out-dir folders: DIR/cnn_mnist/cnn_mnist.pt), else trained here with the lesson's defaults (not
@@ -261,7 +267,7 @@ def play_page(site, plan, env, models_dir=None):
     for lesson, checkpoint, export in PLAY_MODELS:
         folder = Path(plan['out_root']) / 'play' / Path(lesson).stem
         folder.mkdir(parents=True, exist_ok=True)
-        own = (Path(models_dir) / Path(lesson).stem if models_dir else results_dir(lesson)) / checkpoint
+        own = play_model(lesson, checkpoint, models_dir)
         if own.is_file():
             shutil.copy2(own, folder / checkpoint)
             print(f'Play page: your model {own}')
@@ -309,7 +315,7 @@ def build_site(site_dir, full=False, only=(), data_dir=None, keep=False, models_
         raise SystemExit(f'error: {site_dir} is a file, not a folder')
     data_dir = resolve_data_dir(data_dir) if data_dir else None  # A folder that does not exist: said at once
     for lesson, checkpoint, _ in PLAY_MODELS if models_dir else ():  # Asked for: there before minutes of building
-        model = Path(models_dir) / Path(lesson).stem / checkpoint
+        model = play_model(lesson, checkpoint, models_dir)
         if not model.is_file():
             raise SystemExit(f'error: --models {models_dir}: no {model} (python {lesson} --out-dir {model.parent})')
     staging = Path(tempfile.mkdtemp(prefix='dl_tutorial_site_'))
